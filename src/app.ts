@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { messagesRoute } from './channels/web/messages-route';
+import { widgetRoutes } from './channels/web/widget-routes';
+import { errorHandler, HttpError } from './http/errors';
+import type { Services } from './services';
+
+export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
+
+/** The HTTP app: routes and static pages. No listen, no env reads — main.ts and tests do that. */
+export function createApp(services: Services): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, database: services.database.dialect, contentVersion: services.content.current.version });
+  });
+  app.use(messagesRoute(services.handleMessage, services.tokens));
+  app.use(widgetRoutes(services.store, services.hub, services.tokens));
+
+  app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
+  app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
+  app.use(errorHandler(services.log));
+  return app;
+}

@@ -1,0 +1,41 @@
+/** A message as live views see it (widget, agent workspace). */
+export interface LiveMessage {
+  id: string;
+  conversationId: string;
+  customerKey: string;
+  type: string;
+  actor: 'customer' | 'bot' | 'agent' | 'system';
+  agentId?: string | null;
+  kind?: string;
+  text: string | null;
+  at: number;
+  quickReplies?: string[];
+}
+
+type Listener = (m: LiveMessage) => void;
+
+/** In-process publish/subscribe by customer key: the SSE streams of this instance listen here. */
+export class LiveHub {
+  private readonly byCustomer = new Map<string, Set<Listener>>();
+  private readonly everything = new Set<Listener>();
+
+  subscribe(customerKey: string, listener: Listener): () => void {
+    let set = this.byCustomer.get(customerKey);
+    if (!set) this.byCustomer.set(customerKey, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (!set.size) this.byCustomer.delete(customerKey);
+    };
+  }
+
+  subscribeAll(listener: Listener): () => void {
+    this.everything.add(listener);
+    return () => this.everything.delete(listener);
+  }
+
+  publish(m: LiveMessage): void {
+    for (const l of this.byCustomer.get(m.customerKey) ?? []) l(m);
+    for (const l of this.everything) l(m);
+  }
+}

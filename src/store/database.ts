@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrate } from './migrations';
+import type { Tables } from './tables';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<Tables>;
+  dialect: Dialect;
+  /** Where the data lives, for logs (never includes a password). */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… selects PostgreSQL; absent → a SQLite file in dataDir. */
+  url?: string;
+  dataDir: string;
+  /** SQLite file name inside dataDir. */
+  file?: string;
+  /** PostgreSQL schema to use (tests give each file its own). Created if missing. */
+  schema?: string;
+  /** SQLite `synchronous`: NORMAL survives a process crash; FULL also a power cut. */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
+}
+
+// 64-bit integers (our millisecond times) come back as numbers, not strings: they fit in 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url && /^postgres(ql)?:/.test(options.url)) return openPostgres(options.url, options.schema);
+  mkdirSync(options.dataDir, { recursive: true });
+  const path = join(options.dataDir, options.file ?? 'firstreply.db');
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db as Kysely<unknown>, 'sqlite');
+  return { db, dialect: 'sqlite', where: path, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema?: string): Promise<Database> {
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  if (schema) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await c.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db as Kysely<unknown>, 'postgres');
+  const u = new URL(url);
+  return { db, dialect: 'postgres', where: `${u.host}${u.pathname}${schema ? `#${schema}` : ''}`, close: () => db.destroy() };
+}

@@ -1,0 +1,79 @@
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import type { Dialect } from './database';
+
+/**
+ * Versioned schema changes, run at start. Written once for both databases; the few type differences
+ * (autoincrement key, 64-bit times) are chosen by dialect.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const time = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    '0001-core': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('customers')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('external_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text')
+          .addColumn('locale', 'text')
+          .addColumn('vip', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('greeted_day', 'text')
+          .addColumn('away_day', 'text')
+          .addColumn('conversation_id', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('conversations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('customer_key', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('tier', 'text')
+          .addColumn('intent', 'text')
+          .addColumn('started_at', time, (c) => c.notNull())
+          .addColumn('last_message_at', time, (c) => c.notNull())
+          .addColumn('last_customer_at', time)
+          .addColumn('last_agent_at', time)
+          .addColumn('handoff_at', time)
+          .addColumn('handoff_notice_at', time)
+          .addColumn('closed_at', time)
+          .addColumn('reply_turn', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('conversations_status').on('conversations').columns(['status', 'last_message_at']).execute();
+        await db.schema.createIndex('conversations_customer').on('conversations').columns(['customer_key', 'started_at']).execute();
+        await db.schema
+          .createTable('events')
+          .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('customer_key', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text')
+          .addColumn('at', time, (c) => c.notNull())
+          .addColumn('platform_at', time)
+          .addColumn('intent', 'text')
+          .addColumn('text', 'text')
+          .addColumn('data', 'text')
+          .execute();
+        await db.schema.createIndex('events_conversation').on('events').columns(['conversation_id', 'seq']).execute();
+        await db.schema.createIndex('events_at').on('events').column('at').execute();
+      },
+    },
+  };
+}
+
+export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+}
+
+export { sql };
