@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { mountWebhooks } from './channels/bottender';
 import { messagesRoute } from './channels/web/messages-route';
 import { widgetRoutes } from './channels/web/widget-routes';
 import { errorHandler, HttpError } from './http/errors';
@@ -16,6 +17,8 @@ export function createApp(services: Services): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, database: services.database.dialect, contentVersion: services.content.current.version });
   });
+  // Webhooks read their raw body themselves (signatures): no body parser may run before them.
+  mountWebhooks(app, services.handleMessage, { env: services.channelEnv, log: (e) => services.log.info('webhook', e) });
   app.use(messagesRoute(services.handleMessage, services.tokens));
   app.use(widgetRoutes(services.store, services.hub, services.tokens));
 

@@ -17,6 +17,8 @@ import { type Database, openDatabase } from './store/database';
 /** Everything the app is made of, built once: the composition root shared by main and the tests. */
 export interface Services {
   env: Env;
+  /** Raw environment for the platform channels (their variables are validated by the channel adapter). */
+  channelEnv: NodeJS.ProcessEnv;
   log: Logger;
   database: Database;
   store: ConversationStore;
@@ -34,9 +36,10 @@ export interface ServiceOptions {
   /** PostgreSQL schema (tests); default public. */
   pgSchema?: string;
   clock?: () => number;
+  channelEnv?: NodeJS.ProcessEnv;
 }
 
-export async function buildServices({ env, log, pgSchema, clock }: ServiceOptions): Promise<Services> {
+export async function buildServices({ env, log, pgSchema, clock, channelEnv = process.env }: ServiceOptions): Promise<Services> {
   // Content first: a bad intent or reply file must stop start-up before anything listens.
   const pack = loadContentDirs(env.INTENTS_DIR, env.REPLIES_DIR);
   const settings = loadShopSettings(env.SHOP_CONFIG);
@@ -56,6 +59,7 @@ export async function buildServices({ env, log, pgSchema, clock }: ServiceOption
 
   return {
     env,
+    channelEnv,
     log,
     database,
     store,

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { mountWebhooks } from '../../src/channels/bottender/index';
+import { mountWebhooks, type Origins } from '../../src/channels/bottender/index';
 import type { HandledMessage, HandleMessage, InboundMessage, OutboundReply } from '../../src/inbound/message';
 
 /** A request the fake platform API received. */
@@ -40,7 +40,13 @@ export async function startPlatformMock(
       : type.includes('urlencoded')
         ? Object.fromEntries(new URLSearchParams(raw))
         : raw;
-    const recorded: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body };
+    const recorded: Recorded = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      raw,
+      body,
+    };
     requests.push(recorded);
     const { status = 200, body: out } = current(recorded);
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out));
@@ -69,7 +75,10 @@ export interface TestApp {
 export async function startApp(
   env: NodeJS.ProcessEnv,
   handle: HandleMessage,
-  options: { origins?: Parameters<typeof mountWebhooks>[2]['origins']; before?: (app: express.Express) => void } = {},
+  options: {
+    origins?: Origins;
+    before?: (app: express.Express) => void;
+  } = {},
 ): Promise<TestApp> {
   const app = express();
   options.before?.(app);

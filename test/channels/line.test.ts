@@ -1,7 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatformOutbox } from '../../src/channels/bottender/index';
 import type { InboundMessage } from '../../src/inbound/message';
-import { echoHandle, hmac, type PlatformMock, post, startApp, startPlatformMock, type TestApp } from './helpers';
+import {
+  echoHandle,
+  hmac,
+  type PlatformMock,
+  post,
+  startApp,
+  startPlatformMock,
+  type TestApp,
+} from './helpers';
 
 const ACCESS_TOKEN = 'line-channel-access-token';
 const SECRET = 'line-channel-secret';
@@ -22,7 +30,8 @@ function textEvent(text: string, id: string, replyToken: string, timestamp = 162
   };
 }
 
-const webhook = (...events: unknown[]) => JSON.stringify({ destination: 'Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', events });
+const webhook = (...events: unknown[]) =>
+  JSON.stringify({ destination: 'Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', events });
 const signature = (body: string, secret = SECRET) => hmac('sha256', secret, body).digest('base64');
 
 describe('LINE webhook (bottender LineClient against a local Messaging API)', () => {
@@ -33,9 +42,13 @@ describe('LINE webhook (bottender LineClient against a local Messaging API)', ()
   beforeAll(async () => {
     mock = await startPlatformMock(lineOk);
     echo = echoHandle();
-    app = await startApp({ LINE_ACCESS_TOKEN: ACCESS_TOKEN, LINE_CHANNEL_SECRET: SECRET }, (m) => echo.handle(m), {
-      origins: { line: mock.origin },
-    });
+    app = await startApp(
+      { LINE_ACCESS_TOKEN: ACCESS_TOKEN, LINE_CHANNEL_SECRET: SECRET },
+      (m) => echo.handle(m),
+      {
+        origins: { line: mock.origin },
+      },
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -55,7 +68,9 @@ describe('LINE webhook (bottender LineClient against a local Messaging API)', ()
     });
 
   it('answers a text message with the reply API, quick replies as LINE quick-reply buttons', async () => {
-    const body = webhook(textEvent('Do you ship to Osaka?', '468789577898262530', 'nHuyWiB7yP5Zw52FIkcQobQuGDXCTA'));
+    const body = webhook(
+      textEvent('Do you ship to Osaka?', '468789577898262530', 'nHuyWiB7yP5Zw52FIkcQobQuGDXCTA'),
+    );
     const res = await send(body);
     expect(res.status).toBe(200);
     expect(echo.received).toEqual([
@@ -104,14 +119,29 @@ describe('LINE webhook (bottender LineClient against a local Messaging API)', ()
     try {
       const body = webhook(
         textEvent('first', '1001', 'token-1', 1),
-        { type: 'postback', postback: { data: 'second' }, timestamp: 2, source: { type: 'user', userId: USER }, replyToken: 'token-2', mode: 'active', webhookEventId: 'evt-2' },
+        {
+          type: 'postback',
+          postback: { data: 'second' },
+          timestamp: 2,
+          source: { type: 'user', userId: USER },
+          replyToken: 'token-2',
+          mode: 'active',
+          webhookEventId: 'evt-2',
+        },
         textEvent('third', '1003', 'token-3', 3),
       );
       expect((await send(body, signature(body), other.url)).status).toBe(200);
     } finally {
       await other.close();
     }
-    expect(order).toEqual(['start first', 'end first', 'start second', 'end second', 'start third', 'end third']);
+    expect(order).toEqual([
+      'start first',
+      'end first',
+      'start second',
+      'end second',
+      'start third',
+      'end third',
+    ]);
     expect(slowFirst.received.map((m) => [m.text, m.platformMessageId])).toEqual([
       ['first', '1001'],
       ['second', 'evt-2'],
@@ -127,7 +157,9 @@ describe('LINE webhook (bottender LineClient against a local Messaging API)', ()
     const text = await res.text();
     expect(text).not.toContain('secret order details');
     expect(echo.received).toEqual([]);
-    expect(app.logs).toContainEqual(expect.objectContaining({ event: 'webhook_refused', channel: 'line', reason: 'bad_signature' }));
+    expect(app.logs).toContainEqual(
+      expect.objectContaining({ event: 'webhook_refused', channel: 'line', reason: 'bad_signature' }),
+    );
   });
 
   it('refuses a missing or malformed signature with 401', async () => {
@@ -145,7 +177,13 @@ describe('LINE webhook (bottender LineClient against a local Messaging API)', ()
     expect((await send(verify)).status).toBe(200);
     const sticker = webhook({
       ...textEvent('', '2', 'tok-s'),
-      message: { type: 'sticker', id: '2', packageId: '446', stickerId: '1988', stickerResourceType: 'STATIC' },
+      message: {
+        type: 'sticker',
+        id: '2',
+        packageId: '446',
+        stickerId: '1988',
+        stickerResourceType: 'STATIC',
+      },
     });
     expect((await send(sticker)).status).toBe(200);
     expect((await send(webhook())).status).toBe(200);
@@ -155,17 +193,25 @@ describe('LINE webhook (bottender LineClient against a local Messaging API)', ()
 
   it('falls back to push when the reply token is refused', async () => {
     mock.answerWith((req) =>
-      req.path === '/v2/bot/message/reply' ? { status: 400, body: { message: 'Invalid reply token' } } : { body: {} },
+      req.path === '/v2/bot/message/reply'
+        ? { status: 400, body: { message: 'Invalid reply token' } }
+        : { body: {} },
     );
     const res = await send(webhook(textEvent('late', '9', 'expired-token')));
     expect(res.status).toBe(200);
     expect(mock.requests.map((r) => r.path)).toEqual(['/v2/bot/message/reply', '/v2/bot/message/push']);
-    expect(mock.requests[1]?.body).toMatchObject({ to: USER, messages: [{ type: 'text', text: 'echo: late' }] });
+    expect(mock.requests[1]?.body).toMatchObject({
+      to: USER,
+      messages: [{ type: 'text', text: 'echo: late' }],
+    });
     expect(app.logs).toContainEqual(expect.objectContaining({ event: 'line_reply_failed_pushing' }));
   });
 
   it('answers a group message in the group', async () => {
-    const event = { ...textEvent('hi all', '5', 'tok-g'), source: { type: 'group', groupId: 'Cgroup123', userId: USER } };
+    const event = {
+      ...textEvent('hi all', '5', 'tok-g'),
+      source: { type: 'group', groupId: 'Cgroup123', userId: USER },
+    };
     expect((await send(webhook(event))).status).toBe(200);
     expect(echo.received[0]?.customerId).toBe('Cgroup123');
   });

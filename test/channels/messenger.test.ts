@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatformOutbox } from '../../src/channels/bottender/index';
-import { echoHandle, hmac, type PlatformMock, post, startApp, startPlatformMock, type TestApp } from './helpers';
+import {
+  echoHandle,
+  hmac,
+  type PlatformMock,
+  post,
+  startApp,
+  startPlatformMock,
+  type TestApp,
+} from './helpers';
 
 const PAGE_TOKEN = 'EAAGm0PX4ZCpsBA-page-token';
 const APP_SECRET = 'messenger-app-secret';
@@ -104,7 +112,12 @@ describe('Messenger webhook (bottender MessengerClient against a local Graph API
 
   it('ignores echoes of our own messages and read receipts', async () => {
     const body = pageWebhook(
-      { sender: { id: PAGE }, recipient: { id: PSID }, timestamp: 1, message: { is_echo: true, app_id: 1517776481860111, mid: 'm_e', text: 'echo: hi' } },
+      {
+        sender: { id: PAGE },
+        recipient: { id: PSID },
+        timestamp: 1,
+        message: { is_echo: true, app_id: 1517776481860111, mid: 'm_e', text: 'echo: hi' },
+      },
       { sender: { id: PSID }, recipient: { id: PAGE }, timestamp: 2, read: { watermark: 1458668856253 } },
     );
     expect((await send(body, { 'x-hub-signature-256': sha256(body) })).status).toBe(200);
@@ -113,19 +126,31 @@ describe('Messenger webhook (bottender MessengerClient against a local Graph API
   });
 
   it('answers the subscription handshake only with the right verify token', async () => {
-    const ok = await fetch(`${app.url}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    const ok = await fetch(
+      `${app.url}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`,
+    );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
-    const bad = await fetch(`${app.url}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`);
+    const bad = await fetch(
+      `${app.url}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`,
+    );
     expect(bad.status).toBe(403);
   });
 
   it('pushes agent replies through the outbox', async () => {
     const outbox = createPlatformOutbox({
-      env: { MESSENGER_ACCESS_TOKEN: PAGE_TOKEN, MESSENGER_APP_SECRET: APP_SECRET, MESSENGER_API_ORIGIN: mock.origin },
+      env: {
+        MESSENGER_ACCESS_TOKEN: PAGE_TOKEN,
+        MESSENGER_APP_SECRET: APP_SECRET,
+        MESSENGER_API_ORIGIN: mock.origin,
+      },
     });
     await outbox.send('messenger', PSID, [{ kind: 'agent', text: 'Refund sent.' }]);
     expect(mock.requests[0]?.path).toMatch(/^\/v6.0\/me\/messages\?access_token=/);
-    expect(mock.requests[0]?.body).toEqual({ messaging_type: 'UPDATE', recipient: { id: PSID }, message: { text: 'Refund sent.' } });
+    expect(mock.requests[0]?.body).toEqual({
+      messaging_type: 'UPDATE',
+      recipient: { id: PSID },
+      message: { text: 'Refund sent.' },
+    });
   });
 });

@@ -5,7 +5,11 @@ import { createPlatformOutbox, mountWebhooks } from '../../src/channels/bottende
 import { echoHandle, post, startApp, type TestApp } from './helpers';
 
 const SECRET = 'telegram-secret';
-const env = { TELEGRAM_ACCESS_TOKEN: '1:abc', TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_ORIGIN: 'http://127.0.0.1:9' };
+const env = {
+  TELEGRAM_ACCESS_TOKEN: '1:abc',
+  TELEGRAM_SECRET_TOKEN: SECRET,
+  TELEGRAM_API_ORIGIN: 'http://127.0.0.1:9',
+};
 const quick = (url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(2000) });
 
 describe('mountWebhooks', () => {
@@ -25,6 +29,7 @@ describe('mountWebhooks', () => {
       log: () => {},
       env: {
         TELEGRAM_ACCESS_TOKEN: 't',
+        TELEGRAM_SECRET_TOKEN: 'secret',
         LINE_ACCESS_TOKEN: 'l',
         LINE_CHANNEL_SECRET: 's',
         MESSENGER_ACCESS_TOKEN: 'm',
@@ -41,7 +46,9 @@ describe('mountWebhooks', () => {
   });
 
   it('refuses to start a channel whose secret is missing', () => {
-    expect(() => mountWebhooks(express(), echo.handle, { env: { LINE_ACCESS_TOKEN: 'l' } })).toThrow(/LINE_CHANNEL_SECRET/);
+    expect(() => mountWebhooks(express(), echo.handle, { env: { LINE_ACCESS_TOKEN: 'l' } })).toThrow(
+      /LINE_CHANNEL_SECRET/,
+    );
     expect(() =>
       mountWebhooks(express(), echo.handle, { env: { SLACK_ACCESS_TOKEN: 'x', SLACK_SIGNING_SECRET: '' } }),
     ).toThrow(/SLACK_SIGNING_SECRET/);
@@ -50,10 +57,10 @@ describe('mountWebhooks', () => {
     );
   });
 
-  it('warns when Telegram runs without a secret token', () => {
-    const logs: Record<string, unknown>[] = [];
-    mountWebhooks(express(), echo.handle, { env: { TELEGRAM_ACCESS_TOKEN: 't' }, log: (e) => logs.push(e) });
-    expect(logs).toEqual([expect.objectContaining({ event: 'webhook_unverified', channel: 'telegram' })]);
+  it('refuses to start Telegram without a secret token: its webhook could not be verified', () => {
+    expect(() => mountWebhooks(express(), echo.handle, { env: { TELEGRAM_ACCESS_TOKEN: 't' }, log: () => {} })).toThrow(
+      /TELEGRAM_SECRET_TOKEN is required/,
+    );
   });
 
   it('answers 404 for unknown and disabled channels under /webhooks, without hanging', async () => {

@@ -23,9 +23,17 @@ describe('signatures', () => {
     // Twilio's request-validation sample (TwilioDevEd/api-snippets, security/signature_validation).
     const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
     const params = (caller: string) =>
-      new URLSearchParams({ CallSid: 'CA1234567890ABCDE', Caller: caller, Digits: '1234', From: caller, To: '+18005551212' });
+      new URLSearchParams({
+        CallSid: 'CA1234567890ABCDE',
+        Caller: caller,
+        Digits: '1234',
+        From: caller,
+        To: '+18005551212',
+      });
     expect(checkTwilio(url, params('+14158675310'), 'GvWf1cFY/Q7PnoempGyD5oXAezc=', '12345')).toBeNull();
     expect(checkTwilio(url, params('+14158675309'), 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', '12345')).toBeNull();
-    expect(checkTwilio(url, params('+14158675309'), 'GvWf1cFY/Q7PnoempGyD5oXAezc=', '12345')).toBe('bad_signature');
+    expect(checkTwilio(url, params('+14158675309'), 'GvWf1cFY/Q7PnoempGyD5oXAezc=', '12345')).toBe(
+      'bad_signature',
+    );
   });
 });

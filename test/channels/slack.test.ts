@@ -1,5 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { echoHandle, hmac, type PlatformMock, post, startApp, startPlatformMock, type TestApp } from './helpers';
+import {
+  echoHandle,
+  hmac,
+  type PlatformMock,
+  post,
+  startApp,
+  startPlatformMock,
+  type TestApp,
+} from './helpers';
 
 const BOT_TOKEN = 'xoxb-test-slack-token';
 const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -43,9 +51,13 @@ describe('Slack Events API webhook (bottender SlackOAuthClient against a local W
   beforeAll(async () => {
     mock = await startPlatformMock(slackOk);
     echo = echoHandle();
-    app = await startApp({ SLACK_ACCESS_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET }, (m) => echo.handle(m), {
-      origins: { slack: mock.origin },
-    });
+    app = await startApp(
+      { SLACK_ACCESS_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
+      (m) => echo.handle(m),
+      {
+        origins: { slack: mock.origin },
+      },
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -63,7 +75,10 @@ describe('Slack Events API webhook (bottender SlackOAuthClient against a local W
   it('accepts a v0 signature and posts the reply with chat.postMessage', async () => {
     const body = eventCallback(dm('Can I change my address?'));
     const ts = now();
-    const res = await send(body, { 'x-slack-signature': sign(body, ts), 'x-slack-request-timestamp': String(ts) });
+    const res = await send(body, {
+      'x-slack-signature': sign(body, ts),
+      'x-slack-request-timestamp': String(ts),
+    });
     expect(res.status).toBe(200);
     expect(echo.received).toEqual([
       {
@@ -82,10 +97,28 @@ describe('Slack Events API webhook (bottender SlackOAuthClient against a local W
     });
   });
 
-  it('answers the url_verification challenge', async () => {
-    const body = JSON.stringify({ token: 'x', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+  it('unescapes what Slack escapes in the text, and escapes our reply', async () => {
+    const body = eventCallback(dm('Q&amp;A: is 3 &lt; 5 &gt; 2?'));
     const ts = now();
-    const res = await send(body, { 'x-slack-signature': sign(body, ts), 'x-slack-request-timestamp': String(ts) });
+    expect(
+      (await send(body, { 'x-slack-signature': sign(body, ts), 'x-slack-request-timestamp': String(ts) }))
+        .status,
+    ).toBe(200);
+    expect(echo.received[0]?.text).toBe('Q&A: is 3 < 5 > 2?');
+    expect(mock.requests[0]?.body.text).toBe('echo: Q&amp;A: is 3 &lt; 5 &gt; 2?\n\n• Yes\n• No');
+  });
+
+  it('answers the url_verification challenge', async () => {
+    const body = JSON.stringify({
+      token: 'x',
+      challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      type: 'url_verification',
+    });
+    const ts = now();
+    const res = await send(body, {
+      'x-slack-signature': sign(body, ts),
+      'x-slack-request-timestamp': String(ts),
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P');
   });
@@ -118,7 +151,10 @@ describe('Slack Events API webhook (bottender SlackOAuthClient against a local W
     ]) {
       const body = eventCallback(event);
       const ts = now();
-      expect((await send(body, { 'x-slack-signature': sign(body, ts), 'x-slack-request-timestamp': String(ts) })).status).toBe(200);
+      expect(
+        (await send(body, { 'x-slack-signature': sign(body, ts), 'x-slack-request-timestamp': String(ts) }))
+          .status,
+      ).toBe(200);
     }
     expect(echo.received).toEqual([]);
     expect(mock.requests).toEqual([]);

@@ -11,7 +11,14 @@ function textUpdate(text: string, updateId = 10000, messageId = 1365) {
     update_id: updateId,
     message: {
       message_id: messageId,
-      from: { id: 1111111, is_bot: false, first_name: 'Ana', last_name: 'Silva', username: 'anas', language_code: 'en' },
+      from: {
+        id: 1111111,
+        is_bot: false,
+        first_name: 'Ana',
+        last_name: 'Silva',
+        username: 'anas',
+        language_code: 'en',
+      },
       chat: { id: 1111111, first_name: 'Ana', last_name: 'Silva', username: 'anas', type: 'private' },
       date: 1441645532,
       text,
@@ -21,7 +28,10 @@ function textUpdate(text: string, updateId = 10000, messageId = 1365) {
 
 const telegramOk = (req: { path: string; body: { chat_id?: number } }) => ({
   body: req.path.endsWith('/sendMessage')
-    ? { ok: true, result: { message_id: 2001, chat: { id: req.body.chat_id, type: 'private' }, date: 1441645533 } }
+    ? {
+        ok: true,
+        result: { message_id: 2001, chat: { id: req.body.chat_id, type: 'private' }, date: 1441645533 },
+      }
     : { ok: true, result: true },
 });
 
@@ -29,7 +39,11 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
   let mock: PlatformMock;
   let app: TestApp;
   let echo: ReturnType<typeof echoHandle>;
-  const env = () => ({ TELEGRAM_ACCESS_TOKEN: TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_ORIGIN: mock.origin });
+  const env = () => ({
+    TELEGRAM_ACCESS_TOKEN: TOKEN,
+    TELEGRAM_SECRET_TOKEN: SECRET,
+    TELEGRAM_API_ORIGIN: mock.origin,
+  });
 
   beforeAll(async () => {
     mock = await startPlatformMock(telegramOk);
@@ -74,7 +88,11 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
     expect(call?.body).toEqual({
       chat_id: '1111111',
       text: 'echo: Where is my order?',
-      reply_markup: { keyboard: [[{ text: 'Yes' }], [{ text: 'No' }]], resize_keyboard: true, one_time_keyboard: true },
+      reply_markup: {
+        keyboard: [[{ text: 'Yes' }], [{ text: 'No' }]],
+        resize_keyboard: true,
+        one_time_keyboard: true,
+      },
     });
   });
 
@@ -85,10 +103,14 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
     ]);
     const other = await startApp(env(), local.handle);
     try {
-      expect((await post(`${other.url}/webhooks/telegram`, JSON.stringify(textUpdate('hello')), {
-        'content-type': 'application/json',
-        'x-telegram-bot-api-secret-token': SECRET,
-      })).status).toBe(200);
+      expect(
+        (
+          await post(`${other.url}/webhooks/telegram`, JSON.stringify(textUpdate('hello')), {
+            'content-type': 'application/json',
+            'x-telegram-bot-api-secret-token': SECRET,
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await other.close();
     }
@@ -103,7 +125,9 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
     expect(res.status).toBe(401);
     expect(echo.received).toEqual([]);
     expect(mock.requests).toEqual([]);
-    expect(app.logs).toContainEqual(expect.objectContaining({ event: 'webhook_refused', channel: 'telegram', reason: 'missing_signature' }));
+    expect(app.logs).toContainEqual(
+      expect.objectContaining({ event: 'webhook_refused', channel: 'telegram', reason: 'missing_signature' }),
+    );
   });
 
   it('refuses a wrong secret token (any length) with 401', async () => {
@@ -120,7 +144,10 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
     const { text: _text, ...message } = update.message;
     const res = await send({
       ...update,
-      message: { ...message, sticker: { file_id: 'CAADAgAD', file_unique_id: 'u1', width: 512, height: 512, is_animated: false } },
+      message: {
+        ...message,
+        sticker: { file_id: 'CAADAgAD', file_unique_id: 'u1', width: 512, height: 512, is_animated: false },
+      },
     });
     expect(res.status).toBe(200);
     expect(echo.received).toEqual([]);
@@ -133,16 +160,30 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
       callback_query: {
         id: '4382bfdwdsb323b2d9',
         from: { id: 1111111, is_bot: false, first_name: 'Ana' },
-        message: { message_id: 1366, chat: { id: 1111111, type: 'private' }, date: 1441645540, text: 'Pick one' },
+        message: {
+          message_id: 1366,
+          chat: { id: 1111111, type: 'private' },
+          date: 1441645540,
+          text: 'Pick one',
+        },
         chat_instance: '-123',
         data: 'Track my order',
       },
     });
     expect(res.status).toBe(200);
     expect(echo.received).toEqual([
-      { channel: 'telegram', customerId: '1111111', text: 'Track my order', name: 'Ana', platformMessageId: '4382bfdwdsb323b2d9' },
+      {
+        channel: 'telegram',
+        customerId: '1111111',
+        text: 'Track my order',
+        name: 'Ana',
+        platformMessageId: '4382bfdwdsb323b2d9',
+      },
     ]);
-    expect(mock.requests.map((r) => r.path)).toEqual([`/bot${TOKEN}/answerCallbackQuery`, `/bot${TOKEN}/sendMessage`]);
+    expect(mock.requests.map((r) => r.path)).toEqual([
+      `/bot${TOKEN}/answerCallbackQuery`,
+      `/bot${TOKEN}/sendMessage`,
+    ]);
     expect(mock.requests[0]?.body).toEqual({ callback_query_id: '4382bfdwdsb323b2d9' });
   });
 
@@ -156,14 +197,19 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
         'x-telegram-bot-api-secret-token': SECRET,
       });
       expect(res.status).toBe(500);
-      expect(failing.logs).toContainEqual(expect.objectContaining({ event: 'webhook_handle_failed', error: 'store down' }));
+      expect(failing.logs).toContainEqual(
+        expect.objectContaining({ event: 'webhook_handle_failed', error: 'store down' }),
+      );
     } finally {
       await failing.close();
     }
   });
 
   it('still acknowledges when the Bot API refuses the reply, and logs it without the token', async () => {
-    mock.answerWith(() => ({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } }));
+    mock.answerWith(() => ({
+      status: 400,
+      body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' },
+    }));
     const res = await send(textUpdate('hi'));
     expect(res.status).toBe(200);
     const failure = app.logs.find((l) => l.event === 'reply_failed');
@@ -181,8 +227,13 @@ describe('telegram webhook (bottender TelegramClient against a local Bot API)', 
   });
 
   it('pushes agent replies through the outbox with sendMessage', async () => {
-    const outbox = createPlatformOutbox({ env: { TELEGRAM_ACCESS_TOKEN: TOKEN }, origins: { telegram: mock.origin } });
-    await outbox.send('telegram', '1111111', [{ kind: 'agent', text: 'Your parcel left today.', quickReplies: ['Thanks'] }]);
+    const outbox = createPlatformOutbox({
+      env: { TELEGRAM_ACCESS_TOKEN: TOKEN, TELEGRAM_SECRET_TOKEN: 'secret' },
+      origins: { telegram: mock.origin },
+    });
+    await outbox.send('telegram', '1111111', [
+      { kind: 'agent', text: 'Your parcel left today.', quickReplies: ['Thanks'] },
+    ]);
     expect(mock.requests.map((r) => [r.path, r.body])).toEqual([
       [
         `/bot${TOKEN}/sendMessage`,

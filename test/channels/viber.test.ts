@@ -1,10 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { echoHandle, hmac, type PlatformMock, post, startApp, startPlatformMock, type TestApp } from './helpers';
+import {
+  echoHandle,
+  hmac,
+  type PlatformMock,
+  post,
+  startApp,
+  startPlatformMock,
+  type TestApp,
+} from './helpers';
 
 const AUTH_TOKEN = '445da6az1s345z78-dazcczb2542zv51a-e0vc5fva17480im9';
 const USER = '01234567890A=';
 
-const viberOk = () => ({ body: { status: 0, status_message: 'ok', message_token: 5741311803571721087, chat_hostname: 'SN-CHAT-05_' } });
+const viberOk = () => ({
+  body: { status: 0, status_message: 'ok', message_token: 5741311803571721, chat_hostname: 'SN-CHAT-05_' },
+});
 
 // Written by hand: message_token is a 64-bit integer (JSON.stringify of a JS number would round it).
 const messageCallback = (text: string) =>
@@ -21,9 +31,13 @@ describe('Viber webhook (bottender ViberClient against a local REST API)', () =>
   beforeAll(async () => {
     mock = await startPlatformMock(viberOk);
     echo = echoHandle();
-    app = await startApp({ VIBER_ACCESS_TOKEN: AUTH_TOKEN, VIBER_SENDER_NAME: 'Shop Help' }, (m) => echo.handle(m), {
-      origins: { viber: mock.origin },
-    });
+    app = await startApp(
+      { VIBER_ACCESS_TOKEN: AUTH_TOKEN, VIBER_SENDER_NAME: 'Shop Help' },
+      (m) => echo.handle(m),
+      {
+        origins: { viber: mock.origin },
+      },
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -80,9 +94,17 @@ describe('Viber webhook (bottender ViberClient against a local REST API)', () =>
   });
 
   it('acknowledges the webhook set-up callback and non-text messages without answering', async () => {
-    const setup = JSON.stringify({ event: 'webhook', timestamp: 1457764197627, message_token: 241256543215, chat_hostname: 'SN-376_' });
+    const setup = JSON.stringify({
+      event: 'webhook',
+      timestamp: 1457764197627,
+      message_token: 241256543215,
+      chat_hostname: 'SN-376_',
+    });
     expect((await send(setup, { 'x-viber-content-signature': sign(setup) })).status).toBe(200);
-    const picture = messageCallback('x').replace('"type":"text"', '"type":"picture","media":"http://example.com/a.jpg"');
+    const picture = messageCallback('x').replace(
+      '"type":"text"',
+      '"type":"picture","media":"http://example.com/a.jpg"',
+    );
     expect((await send(picture, { 'x-viber-content-signature': sign(picture) })).status).toBe(200);
     expect(echo.received).toEqual([]);
     expect(mock.requests).toEqual([]);

@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatformOutbox } from '../../src/channels/bottender/index';
-import { echoHandle, hmac, type PlatformMock, post, startApp, startPlatformMock, type TestApp } from './helpers';
+import {
+  echoHandle,
+  hmac,
+  type PlatformMock,
+  post,
+  startApp,
+  startPlatformMock,
+  type TestApp,
+} from './helpers';
 
 const SID = 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
 const AUTH_TOKEN = 'twilio-auth-token';
@@ -33,7 +41,13 @@ function incoming(body: string, extra: Record<string, string> = {}): Record<stri
 }
 /** Twilio's documented algorithm: URL + each param name and value, names sorted, HMAC-SHA1, base64. */
 const sign = (url: string, params: Record<string, string>, token = AUTH_TOKEN) =>
-  hmac('sha1', token, Object.keys(params).sort().reduce((acc, k) => acc + k + params[k], url)).digest('base64');
+  hmac(
+    'sha1',
+    token,
+    Object.keys(params)
+      .sort()
+      .reduce((acc, k) => acc + k + params[k], url),
+  ).digest('base64');
 
 describe('WhatsApp (Twilio) webhook (bottender TwilioClient against a local Twilio API)', () => {
   let mock: PlatformMock;
@@ -84,15 +98,23 @@ describe('WhatsApp (Twilio) webhook (bottender TwilioClient against a local Twil
     ]);
     expect(mock.requests.map((r) => r.path)).toEqual([`/2010-04-01/Accounts/${SID}/Messages.json`]);
     const [call] = mock.requests;
-    expect(call?.headers.authorization).toBe(`Basic ${Buffer.from(`${SID}:${AUTH_TOKEN}`).toString('base64')}`);
-    expect(call?.body).toEqual({ From: BUSINESS, To: CUSTOMER, Body: 'echo: Is my order shipped? #42 & more\n\n• Yes\n• No' });
+    expect(call?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${SID}:${AUTH_TOKEN}`).toString('base64')}`,
+    );
+    expect(call?.body).toEqual({
+      From: BUSINESS,
+      To: CUSTOMER,
+      Body: 'echo: Is my order shipped? #42 & more\n\n• Yes\n• No',
+    });
   });
 
   it('refuses a bad or missing signature with 401', async () => {
     const url = `${app.url}/webhooks/whatsapp`;
     const params = incoming('hi');
     expect((await send(url, params, sign(url, params, 'other-token'))).status).toBe(401);
-    expect((await send(url, params, sign('https://elsewhere.example/webhooks/whatsapp', params))).status).toBe(401);
+    expect(
+      (await send(url, params, sign('https://elsewhere.example/webhooks/whatsapp', params))).status,
+    ).toBe(401);
     expect((await send(url, { ...params, Body: 'tampered' }, sign(url, params))).status).toBe(401);
     expect((await send(url, params)).status).toBe(401);
     expect(echo.received).toEqual([]);
@@ -104,7 +126,9 @@ describe('WhatsApp (Twilio) webhook (bottender TwilioClient against a local Twil
     const proxied = await startApp({ ...env(), WHATSAPP_WEBHOOK_URL: publicUrl }, (m) => echo.handle(m));
     try {
       const params = incoming('via proxy');
-      expect((await send(`${proxied.url}/webhooks/whatsapp`, params, sign(publicUrl, params))).status).toBe(200);
+      expect((await send(`${proxied.url}/webhooks/whatsapp`, params, sign(publicUrl, params))).status).toBe(
+        200,
+      );
     } finally {
       await proxied.close();
     }
@@ -114,7 +138,11 @@ describe('WhatsApp (Twilio) webhook (bottender TwilioClient against a local Twil
   it('ignores media without a caption and status callbacks', async () => {
     const url = `${app.url}/webhooks/whatsapp`;
     for (const params of [
-      incoming('', { NumMedia: '1', MediaContentType0: 'image/jpeg', MediaUrl0: 'https://api.twilio.com/media/1' }),
+      incoming('', {
+        NumMedia: '1',
+        MediaContentType0: 'image/jpeg',
+        MediaUrl0: 'https://api.twilio.com/media/1',
+      }),
       incoming('', { SmsStatus: 'delivered', MessageStatus: 'delivered' }),
     ]) {
       expect((await send(url, params, sign(url, params))).status).toBe(200);
