@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const env = readEnv();
   const log = createLogger(env.LOG_LEVEL);
   const services = await buildServices({ env, log });
+  services.start();
   const app = createApp(services);
   const server: Server = app.listen(env.PORT, env.HOST, () => {
     const addr = server.address();

@@ -1,17 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Sessions } from './auth/sessions';
+import { createPlatformOutbox } from './channels/bottender';
+import { Delivery } from './channels/delivery';
 import { VisitorTokens } from './channels/web/visitor-token';
 import type { Env } from './config/env';
 import { compileContent, LiveContent } from './content/live-content';
 import { loadContentDirs } from './content/load-content';
 import { createMessageHandler } from './inbound/handle-message';
-import { type Handoff, waitingOnly } from './inbound/handoff';
 import type { HandleMessage } from './inbound/message';
 import { LiveHub } from './live/hub';
 import type { Logger } from './shared/log';
 import { loadShopSettings } from './shop/settings';
+import { renderReply } from './content/render-reply';
+import { AgentDirectory } from './routing/agent-directory';
+import { DeadlineWatcher } from './routing/deadline-watcher';
+import { routingHandoff } from './routing/handoff-adapter';
+import { Router } from './routing/router';
+import { RoutingConfigSource } from './routing/routing-config-source';
+import { RoutingStore } from './routing/routing-store';
+import { ConfigStore } from './store/config-store';
 import { ConversationStore } from './store/conversation-store';
+import { WorkspaceService } from './workspace/workspace-service';
 import { type Database, openDatabase } from './store/database';
 
 /** Everything the app is made of, built once: the composition root shared by main and the tests. */
@@ -24,9 +35,18 @@ export interface Services {
   store: ConversationStore;
   content: LiveContent;
   hub: LiveHub;
-  handoff: Handoff;
   handleMessage: HandleMessage;
   tokens: VisitorTokens;
+  routingStore: RoutingStore;
+  routingConfig: RoutingConfigSource;
+  router: Router;
+  watcher: DeadlineWatcher;
+  agents: AgentDirectory;
+  sessions: Sessions;
+  workspace: WorkspaceService;
+  delivery: Delivery;
+  /** Start timers (deadline watch, config refresh). Tests that drive time by hand may skip it. */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -37,9 +57,11 @@ export interface ServiceOptions {
   pgSchema?: string;
   clock?: () => number;
   channelEnv?: NodeJS.ProcessEnv;
+  /** Where the first start's one-time admin password goes (default: the log). */
+  announceAdmin?: (login: string, password: string) => void;
 }
 
-export async function buildServices({ env, log, pgSchema, clock, channelEnv = process.env }: ServiceOptions): Promise<Services> {
+export async function buildServices({ env, log, pgSchema, clock: givenClock, channelEnv = process.env, announceAdmin }: ServiceOptions): Promise<Services> {
   // Content first: a bad intent or reply file must stop start-up before anything listens.
   const pack = loadContentDirs(env.INTENTS_DIR, env.REPLIES_DIR);
   const settings = loadShopSettings(env.SHOP_CONFIG);
@@ -51,11 +73,41 @@ export async function buildServices({ env, log, pgSchema, clock, channelEnv = pr
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
     ...(pgSchema ? { schema: pgSchema } : {}),
   });
+  const clock = givenClock ?? Date.now;
   const store = new ConversationStore(database);
   const hub = new LiveHub();
-  const handoff = waitingOnly;
-  const handleMessage = createMessageHandler({ store, content, hub, handoff, ...(clock ? { clock } : {}) });
   const tokens = new VisitorTokens(env.SECRET_KEY ?? secretFromDataDir(env.DATA_DIR));
+
+  const routingConfig = new RoutingConfigSource(new ConfigStore(database));
+  await routingConfig.refresh();
+  const config = () => routingConfig.get();
+  const routingStore = new RoutingStore(database);
+  const delivery = new Delivery(database, hub, platformOutbox(channelEnv, log), log);
+  const router = new Router({
+    store: routingStore,
+    hub,
+    config,
+    clock,
+    log,
+    // Queue and assignment notices use the pack's templates when it has them (`assigned`, `queue`).
+    async notifyCustomer(chat, templateId, values) {
+      const current = content.current;
+      const template = current.replies.get(templateId);
+      if (!template) return;
+      const customer = await store.load(chat.customer_key);
+      const locale = customer.customer?.locale ?? current.settings.defaultLocale;
+      const reply = renderReply(template, 'queue', locale, current.settings.defaultLocale, { shop: current.settings.name, ...values }, 0);
+      await delivery.deliver(chat, reply, { type: 'customer.notified', agentId: null, at: clock() });
+    },
+  });
+  const watcher = new DeadlineWatcher({ store: routingStore, router, hub, clock, log, alertWebhook: env.ALERT_WEBHOOK_URL });
+  const handoff = routingHandoff(router, watcher, routingStore, clock);
+  const handleMessage = createMessageHandler({ store, content, hub, handoff, clock });
+  const agents = new AgentDirectory(database, config, clock);
+  await agents.ensureAdmin(env.ADMIN_PASSWORD, announceAdmin ?? ((login, password) => log.warn('first start: admin account created; change this one-time password', { login, password })));
+  const sessions = new Sessions(database, clock);
+  const workspace = new WorkspaceService({ store: routingStore, router, watcher, delivery, directory: agents, config, clock });
+  let refresh: NodeJS.Timeout | undefined;
 
   return {
     env,
@@ -65,14 +117,37 @@ export async function buildServices({ env, log, pgSchema, clock, channelEnv = pr
     store,
     content,
     hub,
-    handoff,
     handleMessage,
     tokens,
+    routingStore,
+    routingConfig,
+    router,
+    watcher,
+    agents,
+    sessions,
+    workspace,
+    delivery,
+    start() {
+      watcher.start();
+      refresh = setInterval(() => void routingConfig.refresh().catch(() => {}), 1000);
+      refresh.unref();
+    },
     async close() {
+      watcher.stop();
+      clearInterval(refresh);
+      await router.kick();
       await store.flushed();
       await database.close();
     },
   };
+}
+
+function platformOutbox(env: NodeJS.ProcessEnv, log: Logger) {
+  try {
+    return createPlatformOutbox({ env, log: (e) => log.info('outbox', e) });
+  } catch {
+    return undefined; // no platform channel enabled: web and API chats only
+  }
 }
 
 function secretFromDataDir(dir: string): string {

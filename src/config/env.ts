@@ -17,6 +17,10 @@ export const envSchema = z.object({
   REPLIES_DIR: z.string().default('./replies'),
   /** Signs widget visitor tokens; generated and kept in DATA_DIR when unset. */
   SECRET_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Password of the admin account created on first start; unset → a one-time password is printed. */
+  ADMIN_PASSWORD: z.string().min(8, 'use at least 8 characters').optional(),
+  /** Receives a JSON POST for overdue chats and agents set away automatically. */
+  ALERT_WEBHOOK_URL: z.url().optional(),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });

@@ -32,8 +32,10 @@ export const intentSchema = z.strictObject({
   smalltalk: z.boolean().default(false),
   /** Higher wins when two intents match equally; equal priorities may not share a keyword. */
   priority: z.number().int().min(0).max(100).default(50),
-  /** Routing tier hint for the hand-off that follows (issue: routing). */
+  /** Routing tier hint for the hand-off that follows. */
   tier: z.string().default('general'),
+  /** Agent group that should take the hand-off (e.g. after-sales); absent → the default group. */
+  group: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
   rules: z.array(ruleSchema).min(1, 'an intent needs at least one rule'),
   /** Words that veto the whole intent (e.g. "不" in front of a question it would answer wrongly). */
   none: keywordList.optional(),

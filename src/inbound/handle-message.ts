@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { describeOpening, isOpen, localDate, nextOpening } from '../calendar/business-hours';
 import type { LiveContent } from '../content/live-content';
 import { renderReply } from '../content/render-reply';
-import type { LiveHub } from '../live/hub';
+import { type LiveHub, toLiveMessage } from '../live/hub';
 import { hasHan } from '../matching/normalize';
 import type { ConversationRow, ConversationStore, CustomerRow, NewEvent } from '../store/conversation-store';
+import { newConversation, newCustomer } from '../store/rows';
 import { decideReply } from './decide-reply';
-import type { Handoff } from './handoff';
+import type { HandoffPort } from './handoff';
 import { KeyedLock } from './keyed-lock';
 import type { HandledMessage, HandleMessage, InboundMessage, OutboundReply } from './message';
 import { Throttle } from './throttle';
@@ -15,11 +16,9 @@ export interface MessageHandlerDeps {
   store: ConversationStore;
   content: LiveContent;
   hub: LiveHub;
-  handoff: Handoff;
+  handoff: HandoffPort;
   clock?: () => number;
 }
-
-const TIER_RANK: Record<string, number> = { complex: 1, general: 2, urgent: 3 };
 
 /**
  * The message path, top to bottom: normalise and match → decide (greeting / template / hand-off /
@@ -38,6 +37,11 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
   };
 
   async function handle(message: InboundMessage, key: string, receivedAt: number, allowed: boolean): Promise<HandledMessage> {
+    // A platform redelivering a message it already gave us (retries, Slack's re-sends) is answered once.
+    const inboundId = message.platformMessageId ? `in:${key}:${message.platformMessageId}` : randomUUID();
+    if (message.platformMessageId && (await deps.store.eventExists(inboundId))) {
+      return { conversationId: '', intent: null, score: 0, replies: [], handoff: false, throttled: false, duplicate: true };
+    }
     const content = deps.content.current;
     const { settings } = content;
     const tz = settings.calendar.timezone;
@@ -45,18 +49,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
 
     const customer: CustomerRow = storedCustomer
       ? { ...storedCustomer }
-      : {
-          key,
-          channel: message.channel,
-          external_id: message.customerId,
-          name: null,
-          locale: null,
-          vip: 0,
-          greeted_day: null,
-          away_day: null,
-          conversation_id: null,
-          created_at: receivedAt,
-        };
+      : newCustomer(key, message.channel, message.customerId, receivedAt);
     if (message.name) customer.name = message.name;
     const locale = message.locale ?? detectLocale(message.text) ?? customer.locale ?? settings.defaultLocale;
     customer.locale = locale;
@@ -64,23 +57,9 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
     const idle = settings.conversationIdleMinutes * 60_000;
     const fresh = !stored || stored.status === 'closed' || receivedAt - stored.last_message_at > idle;
     const conversation: ConversationRow = fresh
-      ? {
-          id: randomUUID(),
-          customer_key: key,
-          channel: message.channel,
-          status: 'bot',
-          tier: null,
-          intent: null,
-          started_at: receivedAt,
-          last_message_at: receivedAt,
-          last_customer_at: null,
-          last_agent_at: null,
-          handoff_at: null,
-          handoff_notice_at: null,
-          closed_at: null,
-          reply_turn: 0,
-        }
+      ? newConversation(randomUUID(), key, message.channel, receivedAt)
       : { ...stored };
+    const wasOnHold = conversation.on_hold === 1;
     customer.conversation_id = conversation.id;
     const previousMessageAt = fresh ? null : conversation.last_message_at;
 
@@ -94,6 +73,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
     };
     const events: NewEvent[] = [
       event(conversation, 'message.received', 'customer', receivedAt, {
+        id: inboundId,
         text: message.text,
         intent: match.intent?.id ?? null,
         platform_at: message.platformAt ?? null,
@@ -126,23 +106,43 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
       if (plan.greeted) customer.greeted_day = today;
       if (plan.awaySent) customer.away_day = today;
 
-      if (plan.handoff) {
-        const hint = match.intent?.tier ?? 'general';
-        if (!conversation.tier || (TIER_RANK[hint] ?? 0) > (TIER_RANK[conversation.tier] ?? 0)) conversation.tier = hint;
-        if (conversation.status === 'bot') {
-          conversation.status = 'waiting';
-          conversation.handoff_at = receivedAt;
-          events.push(
-            event(conversation, 'conversation.handoff', 'system', receivedAt, {
-              intent: match.intent?.id ?? null,
-              data: JSON.stringify({ reason: plan.reason, tier: conversation.tier }),
-            }),
-          );
-        }
-        handoff = true;
+      if (plan.handoff && conversation.status === 'bot') {
+        conversation.status = 'waiting';
+        conversation.handoff_at = receivedAt;
+        conversation.grp = deps.handoff.groupFor(match.intent?.group);
+        conversation.queued_at = receivedAt;
+        events.push(
+          event(conversation, 'conversation.handoff', 'system', receivedAt, {
+            intent: match.intent?.id ?? null,
+            data: JSON.stringify({ reason: plan.reason }),
+          }),
+        );
       }
-
-      const estimate = plan.handoff ? deps.handoff.estimate(conversation) : {};
+      handoff = conversation.status !== 'bot';
+      if (conversation.status !== 'bot') {
+        // A person is expected: file the chat by tier and start the clocks routing watches.
+        conversation.tier = deps.handoff.tierFor({
+          current: conversation.tier,
+          ...(match.intent ? { intentTier: match.intent.tier } : {}),
+          compact: match.normalized.compact,
+          channel: message.channel,
+          vip: customer.vip === 1,
+        });
+        if (conversation.status === 'waiting' && conversation.handoff_at === receivedAt) {
+          conversation.queue_key = deps.handoff.queueKey(conversation.tier, receivedAt);
+          events.at(-1)!.data = JSON.stringify({ reason: plan.reason, tier: conversation.tier, group: conversation.grp });
+        }
+        conversation.awaiting_since ??= receivedAt;
+        if (conversation.status === 'assigned') {
+          const due = deps.handoff.deadlines(conversation.tier, receivedAt);
+          conversation.overdue_due_at ??= due.overdueAt;
+          conversation.transfer_due_at ??= due.transferAt;
+        }
+        conversation.hold_due_at = null;
+      }
+      const estimate = plan.replies.some((r) => r.kind === 'handoff') && conversation.queue_key !== null && conversation.status === 'waiting'
+        ? await deps.handoff.estimate(conversation.queue_key)
+        : {};
       const opening = plan.awaySent ? nextOpening(settings.calendar, receivedAt) : undefined;
       const values = {
         shop: settings.name,
@@ -161,7 +161,11 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
           event(conversation, 'bot.replied', 'bot', at, {
             text: reply.text,
             intent: match.intent?.id ?? null,
-            data: JSON.stringify({ kind: reply.kind, template: reply.templateId }),
+            data: JSON.stringify({
+              kind: reply.kind,
+              template: reply.templateId,
+              ...(reply.quickReplies ? { quickReplies: reply.quickReplies } : {}),
+            }),
           }),
         );
         if (step.kind === 'handoff') conversation.handoff_notice_at = at;
@@ -171,21 +175,9 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
 
     await deps.store.commit({ customer, conversation, events });
 
-    for (const e of events) {
-      if (e.type === 'conversation.handoff') continue;
-      const kind = e.actor === 'bot' ? (JSON.parse(e.data!) as { kind: string }).kind : undefined;
-      deps.hub.publish({
-        id: e.id,
-        conversationId: e.conversation_id,
-        customerKey: key,
-        type: e.type,
-        actor: e.actor,
-        text: e.text,
-        at: e.at,
-        ...(kind ? { kind } : {}),
-      });
-    }
-    if (events.some((e) => e.type === 'conversation.handoff')) deps.handoff.handedOff(conversation);
+    for (const e of events) if (e.type !== 'conversation.handoff') deps.hub.publish(toLiveMessage(e));
+    const queued = events.some((e) => e.type === 'conversation.handoff');
+    if (queued || conversation.status === 'assigned') deps.handoff.changed(conversation, { queued, wasOnHold });
 
     return {
       conversationId: conversation.id,

@@ -7,17 +7,18 @@ export interface HandoffInfo {
 }
 
 /**
- * The seam between the bot and the human side: called after a conversation starts waiting for an
- * agent (and committed). The routing component implements it; without routing, chats simply wait.
+ * The seam between the bot and the human side (implemented by src/routing). The message path asks
+ * it how to file a chat that needs a person, and tells it when such a chat changed.
  */
-export interface Handoff {
-  /** Estimate for the hand-off message, before it is sent. */
-  estimate(conversation: ConversationRow): HandoffInfo;
-  /** The conversation is waiting and durably stored. */
-  handedOff(conversation: ConversationRow): void;
+export interface HandoffPort {
+  /** The chat's tier after this message: the most urgent claim, never lower than before. */
+  tierFor(input: { current: string | null; intentTier?: string; compact: string; channel: string; vip: boolean }): string;
+  /** The agent group for a chat whose intent names one (or the default group). */
+  groupFor(intentGroup: string | undefined): string;
+  queueKey(tier: string, at: number): number;
+  deadlines(tier: string, since: number): { overdueAt: number | null; transferAt: number | null };
+  /** Place in the queue and wait, for the hand-off message. */
+  estimate(queueKey: number): Promise<HandoffInfo>;
+  /** After commit: a chat was queued, or a customer wrote in a chat an agent holds. */
+  changed(chat: ConversationRow, what: { queued: boolean; wasOnHold: boolean }): void;
 }
-
-export const waitingOnly: Handoff = {
-  estimate: () => ({}),
-  handedOff: () => {},
-};

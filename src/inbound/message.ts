@@ -40,6 +40,8 @@ export interface HandledMessage {
   /** True once the conversation waits for a human. */
   handoff: boolean;
   throttled: boolean;
+  /** The platform delivered this message before: nothing was done again. */
+  duplicate?: boolean;
 }
 
 /** The single entry every channel calls; implemented by src/inbound/handle-message.ts. */

@@ -1,3 +1,5 @@
+import type { EventsTable } from '../store/tables';
+
 /** A message as live views see it (widget, agent workspace). */
 export interface LiveMessage {
   id: string;
@@ -38,4 +40,21 @@ export class LiveHub {
     for (const l of this.byCustomer.get(m.customerKey) ?? []) l(m);
     for (const l of this.everything) l(m);
   }
+}
+
+/** The live view of a logged event. */
+export function toLiveMessage(e: Omit<EventsTable, 'seq'>): LiveMessage {
+  const data = e.data ? (JSON.parse(e.data) as { kind?: string; quickReplies?: string[] }) : {};
+  return {
+    id: e.id,
+    conversationId: e.conversation_id,
+    customerKey: e.customer_key,
+    type: e.type,
+    actor: e.actor,
+    agentId: e.agent_id,
+    text: e.text,
+    at: e.at,
+    ...(data.kind ? { kind: data.kind } : {}),
+    ...(data.quickReplies ? { quickReplies: data.quickReplies } : {}),
+  };
 }

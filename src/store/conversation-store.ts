@@ -44,6 +44,11 @@ export class ConversationStore {
     return this.database.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async eventExists(id: string): Promise<boolean> {
+    const r = await this.database.db.selectFrom('events').select('id').where('id', '=', id).executeTakeFirst();
+    return r !== undefined;
+  }
+
   /** The conversation's events in log order (oldest first), at most `limit` of the newest. */
   async history(conversationId: string, limit = 200): Promise<EventRow[]> {
     const rows = await this.database.db
@@ -97,18 +102,42 @@ export class ConversationStore {
           .insertInto('conversations')
           .values(conversationRows.slice(i, i + EVENT_CHUNK))
           .onConflict((oc) =>
-            oc.column('id').doUpdateSet((eb) => ({
-              status: eb.ref('excluded.status'),
-              tier: eb.ref('excluded.tier'),
-              intent: eb.ref('excluded.intent'),
-              last_message_at: eb.ref('excluded.last_message_at'),
-              last_customer_at: eb.ref('excluded.last_customer_at'),
-              last_agent_at: eb.ref('excluded.last_agent_at'),
-              handoff_at: eb.ref('excluded.handoff_at'),
-              handoff_notice_at: eb.ref('excluded.handoff_notice_at'),
-              closed_at: eb.ref('excluded.closed_at'),
-              reply_turn: eb.ref('excluded.reply_turn'),
-            })),
+            oc.column('id').doUpdateSet((eb) => {
+              // The message path owns only some fields; routing changes the rest with conditional
+              // updates, so a snapshot taken before an assignment must not undo it.
+              const fromBot = <C extends 'status' | 'grp' | 'queued_at' | 'queue_key'>(col: C) =>
+                eb
+                  .case()
+                  .when('conversations.status', '=', 'bot')
+                  .then(eb.ref(`excluded.${col}`))
+                  .else(eb.ref(`conversations.${col}`))
+                  .end();
+              const keepEarlier = <C extends 'handoff_at' | 'awaiting_since' | 'overdue_due_at' | 'transfer_due_at'>(col: C) =>
+                eb.fn.coalesce(eb.ref(`conversations.${col}`), eb.ref(`excluded.${col}`));
+              return {
+                status: fromBot('status'),
+                grp: fromBot('grp'),
+                queued_at: fromBot('queued_at'),
+                queue_key: fromBot('queue_key'),
+                tier: eb.ref('excluded.tier'),
+                intent: eb.ref('excluded.intent'),
+                last_message_at: eb
+                  .case()
+                  .when('excluded.last_message_at', '>', eb.ref('conversations.last_message_at'))
+                  .then(eb.ref('excluded.last_message_at'))
+                  .else(eb.ref('conversations.last_message_at'))
+                  .end(),
+                last_customer_at: eb.ref('excluded.last_customer_at'),
+                handoff_at: keepEarlier('handoff_at'),
+                handoff_notice_at: eb.ref('excluded.handoff_notice_at'),
+                reply_turn: eb.ref('excluded.reply_turn'),
+                awaiting_since: keepEarlier('awaiting_since'),
+                overdue_due_at: keepEarlier('overdue_due_at'),
+                transfer_due_at: keepEarlier('transfer_due_at'),
+                // The customer wrote: the chat no longer waits on them.
+                hold_due_at: eb.ref('excluded.hold_due_at'),
+              };
+            }),
           )
           .execute();
       }

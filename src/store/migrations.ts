@@ -64,6 +64,67 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('events_at').on('events').column('at').execute();
       },
     },
+    '0002-routing': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('agents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('login', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('rank', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('cap', 'integer', (c) => c.notNull())
+          .addColumn('groups', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('test', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('offline'))
+          .addColumn('active_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_assigned_at', time)
+          .addColumn('status_changed_at', time, (c) => c.notNull())
+          .addColumn('overdue_in_row', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('config')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .addColumn('updated_by', 'text')
+          .execute();
+        for (const [name, type] of [
+          ['agent_id', 'text'],
+          ['grp', 'text'],
+          ['queued_at', time],
+          ['queue_key', time],
+          ['assigned_at', time],
+          ['awaiting_since', time],
+          ['overdue_due_at', time],
+          ['transfer_due_at', time],
+          ['hold_due_at', time],
+          ['excluded_agents', 'text'],
+        ] as const) {
+          await db.schema.alterTable('conversations').addColumn(name, type).execute();
+        }
+        for (const flag of ['overdue', 'on_hold', 'hops']) {
+          await db.schema.alterTable('conversations').addColumn(flag, 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        }
+        await db.schema.alterTable('customers').addColumn('last_agent_id', 'text').execute();
+        await db.schema.createIndex('conversations_queue').on('conversations').columns(['status', 'queue_key']).execute();
+        await db.schema.createIndex('conversations_agent').on('conversations').columns(['agent_id', 'status']).execute();
+        await db.schema.createIndex('conversations_overdue_due').on('conversations').column('overdue_due_at').execute();
+        await db.schema.createIndex('conversations_transfer_due').on('conversations').column('transfer_due_at').execute();
+        await db.schema.createIndex('conversations_hold_due').on('conversations').column('hold_due_at').execute();
+      },
+    },
   };
 }
 

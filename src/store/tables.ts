@@ -16,6 +16,8 @@ export interface CustomersTable {
   away_day: string | null;
   conversation_id: string | null;
   created_at: number;
+  /** For sticky routing: the agent who last served this customer. */
+  last_agent_id: string | null;
 }
 
 export type ConversationStatus = 'bot' | 'waiting' | 'assigned' | 'closed';
@@ -36,6 +38,63 @@ export interface ConversationsTable {
   closed_at: number | null;
   /** Counts bot replies, to send template variants in turn. */
   reply_turn: number;
+  // Routing: owned by src/routing (conditional updates), never by the message snapshot.
+  agent_id: string | null;
+  /** Agent group the chat is routed in. */
+  grp: string | null;
+  queued_at: number | null;
+  /** Queue order: queued time minus the tier's boost, so chats age and no tier starves. */
+  queue_key: number | null;
+  assigned_at: number | null;
+  /** The earliest customer message no agent has answered yet. */
+  awaiting_since: number | null;
+  overdue_due_at: number | null;
+  transfer_due_at: number | null;
+  hold_due_at: number | null;
+  overdue: number;
+  on_hold: number;
+  hops: number;
+  /** JSON array of agents who let this chat go overdue: it never goes back to them. */
+  excluded_agents: string | null;
+}
+
+export type AgentRole = 'agent' | 'supervisor' | 'admin';
+export type AgentStatus = 'online' | 'away' | 'invisible' | 'offline';
+
+export interface AgentsTable {
+  id: string;
+  login: string;
+  name: string;
+  password_hash: string;
+  role: AgentRole;
+  level: 'trainee' | 'regular' | 'senior' | 'lead' | 'supervisor';
+  rank: number;
+  cap: number;
+  /** JSON array of group ids; empty = every group. */
+  groups: string;
+  test: number;
+  status: AgentStatus;
+  /** Chats holding a slot now; healed by a periodic recount. */
+  active_count: number;
+  last_assigned_at: number | null;
+  status_changed_at: number;
+  overdue_in_row: number;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  agent_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ConfigTable {
+  key: string;
+  value: string;
+  version: number;
+  updated_at: number;
+  updated_by: string | null;
 }
 
 export interface EventsTable {
@@ -62,4 +121,7 @@ export interface Tables {
   customers: CustomersTable;
   conversations: ConversationsTable;
   events: EventsTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  config: ConfigTable;
 }

@@ -96,7 +96,7 @@ describe.each(storageKinds())('POST /api/messages on %s', (kind) => {
     expect(rows[0]!.at).toBe(MORNING);
     expect(rows[0]!.text).toBe('什么时候发货');
     expect(JSON.parse(rows[0]!.data!).candidates[0]).toMatchObject({ intent: 'shipping-time', source: 'keyword' });
-    expect(JSON.parse(rows[2]!.data!)).toEqual({ kind: 'template', template: 'shipping-time' });
+    expect(JSON.parse(rows[2]!.data!)).toEqual({ kind: 'template', template: 'shipping-time', quickReplies: ['查物流', '人工客服'] });
   });
 
   it('starts a new conversation after the idle gap, without a second greeting that day', async () => {

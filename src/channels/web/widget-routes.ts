@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, parseWith } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
-import type { LiveHub, LiveMessage } from '../../live/hub';
-import type { ConversationStore, EventRow } from '../../store/conversation-store';
+import { type LiveHub, toLiveMessage } from '../../live/hub';
+import type { ConversationStore } from '../../store/conversation-store';
 import type { VisitorTokens } from './visitor-token';
 
 const sessionSchema = z.strictObject({
@@ -13,21 +13,6 @@ const sessionSchema = z.strictObject({
 const visitorQuery = z.object({ customerId: z.string().min(1).max(128), token: z.string().min(1).max(200) });
 
 const VISIBLE = new Set(['message.received', 'bot.replied', 'agent.replied', 'customer.notified']);
-
-export function toLiveMessage(e: EventRow): LiveMessage {
-  const data = e.data ? (JSON.parse(e.data) as { kind?: string; quickReplies?: string[] }) : {};
-  return {
-    id: e.id,
-    conversationId: e.conversation_id,
-    customerKey: e.customer_key,
-    type: e.type,
-    actor: e.actor,
-    agentId: e.agent_id,
-    text: e.text,
-    at: e.at,
-    ...(data.kind ? { kind: data.kind } : {}),
-  };
-}
 
 /** Widget endpoints: a visitor session, the current conversation's history, and a live stream (SSE). */
 export function widgetRoutes(store: ConversationStore, hub: LiveHub, tokens: VisitorTokens): Router {

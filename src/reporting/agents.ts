@@ -1,0 +1,172 @@
+import type { AgentActivity } from './agent-activity';
+import type { AverageResponseTally } from './average-response';
+import type { FirstResponseFacts, ResponseSummary } from './first-response';
+import type { Period } from './period';
+import type { Assignment } from './reaction-time';
+import type { AgentOnlineInterval } from './report-event';
+import { type SecondsSummary, summarizeMs } from './stats';
+import { HOUR_MS } from './time-zone';
+
+export interface AgentFigures {
+  agentId: string;
+  /** Conversations (started in the period) the agent wrote in. */
+  chatsServed: number;
+  /** …of which another agent served (sent the last agent message): help given, not owned. */
+  assistedChats: number;
+  /** Every message the agent sent in those conversations. */
+  messages: number;
+  /** Replies that answered something (the ones averaged below). */
+  replies: number;
+  averageResponseSeconds: number | null;
+  /** First human response of the conversations where this agent replied first. */
+  firstResponseSeconds: SecondsSummary;
+  /** Assignment → the agent's first message; `unanswered` = assignments never reacted to. */
+  reactionSeconds: ResponseSummary;
+  transfersIn: number;
+  transfersOut: number;
+  overdue: number;
+  /** Only when presence was given: hours online in the period, and chats served per online hour. */
+  onlineHours?: number;
+  chatsPerOnlineHour?: number | null;
+}
+
+interface AgentAccumulator {
+  chatsServed: number;
+  assistedChats: number;
+  messages: number;
+  firstResponseMs: number[];
+  reactionMs: number[];
+  unreacted: number;
+  transfersIn: number;
+  transfersOut: number;
+  overdue: number;
+}
+
+/** Per-agent counters fed conversation by conversation; reply gaps come from the average tally. */
+export class AgentTally {
+  private readonly agents = new Map<string, AgentAccumulator>();
+
+  constructor(private readonly excluded: ReadonlySet<string>) {}
+
+  private agent(agentId: string | null): AgentAccumulator | undefined {
+    if (agentId === null || this.excluded.has(agentId)) return undefined;
+    let a = this.agents.get(agentId);
+    if (a === undefined) {
+      a = {
+        chatsServed: 0,
+        assistedChats: 0,
+        messages: 0,
+        firstResponseMs: [],
+        reactionMs: [],
+        unreacted: 0,
+        transfersIn: 0,
+        transfersOut: 0,
+        overdue: 0,
+      };
+      this.agents.set(agentId, a);
+    }
+    return a;
+  }
+
+  addConversation(
+    activity: AgentActivity,
+    facts: FirstResponseFacts,
+    assignments: readonly Assignment[],
+  ): void {
+    for (const [agentId, messages] of activity.messagesByAgent) {
+      const a = this.agent(agentId);
+      if (!a) continue;
+      a.chatsServed++;
+      a.messages += messages;
+      if (agentId !== activity.servingAgentId) a.assistedChats++;
+    }
+    if (facts.firstHumanAt !== null)
+      this.agent(facts.firstHumanAgentId)?.firstResponseMs.push(facts.firstHumanAt - facts.startAt);
+    for (const t of activity.transfers) {
+      if (t.from === t.to) continue;
+      const to = this.agent(t.to);
+      if (to) to.transfersIn++;
+      const from = this.agent(t.from);
+      if (from) from.transfersOut++;
+    }
+    for (const agentId of activity.overdue) {
+      const a = this.agent(agentId);
+      if (a) a.overdue++;
+    }
+    for (const assignment of assignments) {
+      const a = this.agent(assignment.agentId);
+      if (!a) continue;
+      if (assignment.reactedAt === null) a.unreacted++;
+      else a.reactionMs.push(assignment.reactedAt - assignment.assignedAt);
+    }
+  }
+
+  figures(
+    averages: AverageResponseTally,
+    presence: readonly AgentOnlineInterval[] | undefined,
+    period: Period,
+  ): AgentFigures[] {
+    for (const agentId of averages.agentIds()) this.agent(agentId);
+    const online = presence ? onlineMsByAgent(presence, period) : undefined;
+    if (online) for (const agentId of online.keys()) this.agent(agentId);
+    return [...this.agents.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([agentId, a]) => {
+        const figures: AgentFigures = {
+          agentId,
+          chatsServed: a.chatsServed,
+          assistedChats: a.assistedChats,
+          messages: a.messages,
+          ...averages.forAgent(agentId),
+          firstResponseSeconds: summarizeMs(a.firstResponseMs),
+          reactionSeconds: { ...summarizeMs(a.reactionMs), unanswered: a.unreacted },
+          transfersIn: a.transfersIn,
+          transfersOut: a.transfersOut,
+          overdue: a.overdue,
+        };
+        if (online) {
+          const hours = (online.get(agentId) ?? 0) / HOUR_MS;
+          figures.onlineHours = Math.round(hours * 1000) / 1000;
+          figures.chatsPerOnlineHour = hours > 0 ? a.chatsServed / hours : null;
+        }
+        return figures;
+      });
+  }
+}
+
+/** Online time per agent inside the period; overlapping intervals of one agent count once. */
+export function onlineMsByAgent(
+  presence: readonly AgentOnlineInterval[],
+  period: Period,
+): Map<string, number> {
+  const byAgent = new Map<string, [number, number][]>();
+  for (const p of presence) {
+    const from = Math.max(p.from, period.from ?? p.from);
+    const to = Math.min(p.to, period.to ?? p.to);
+    let list = byAgent.get(p.agentId);
+    if (list === undefined) {
+      list = [];
+      byAgent.set(p.agentId, list);
+    }
+    if (to > from) list.push([from, to]);
+  }
+  const total = new Map<string, number>();
+  for (const [agentId, list] of byAgent) {
+    list.sort((x, y) => x[0] - y[0]);
+    let sum = 0;
+    let curFrom = Number.NEGATIVE_INFINITY;
+    let curTo = Number.NEGATIVE_INFINITY;
+    for (const [from, to] of list) {
+      if (from > curTo) {
+        if (curTo > curFrom) sum += curTo - curFrom;
+        curFrom = from;
+        curTo = to;
+      } else if (to > curTo) {
+        curTo = to;
+      }
+    }
+    if (curTo > curFrom) sum += curTo - curFrom;
+    total.set(agentId, sum);
+  }
+  return total;
+}

@@ -1,0 +1,55 @@
+import type { Round } from './rounds';
+import { toSecondsOrNull } from './stats';
+
+/**
+ * Average response time: the mean, over every agent reply that answers something, of
+ * (reply − earliest customer message still unanswered). It is a mean over replies, not over
+ * conversations: two chats with replies of 45, 5, 3 s and 25, 15 s average 93 / 5 = 18.6 s.
+ * Rounds come from `segmentRounds(events, false)`, so bot replies never clear the wait.
+ */
+export class AverageResponseTally {
+  private sumMs = 0;
+  private count = 0;
+  private unanswered = 0;
+  private readonly byAgent = new Map<string, { sumMs: number; count: number }>();
+
+  /** Adds a round if an agent answered it; returns the reply gap in ms, or null. */
+  add(round: Round): number | null {
+    if (round.answeredBy !== 'agent' || round.answeredAt === null || round.agentId === null) {
+      this.unanswered++;
+      return null;
+    }
+    const gap = round.answeredAt - round.startAt;
+    this.sumMs += gap;
+    this.count++;
+    let agent = this.byAgent.get(round.agentId);
+    if (agent === undefined) {
+      agent = { sumMs: 0, count: 0 };
+      this.byAgent.set(round.agentId, agent);
+    }
+    agent.sumMs += gap;
+    agent.count++;
+    return gap;
+  }
+
+  /** Replies counted, their mean in seconds, and rounds no agent answered (not in the mean). */
+  overall(): { replies: number; averageResponseSeconds: number | null; unansweredRounds: number } {
+    return {
+      replies: this.count,
+      averageResponseSeconds: toSecondsOrNull(this.count ? this.sumMs / this.count : null),
+      unansweredRounds: this.unanswered,
+    };
+  }
+
+  forAgent(agentId: string): { replies: number; averageResponseSeconds: number | null } {
+    const a = this.byAgent.get(agentId);
+    return {
+      replies: a?.count ?? 0,
+      averageResponseSeconds: toSecondsOrNull(a && a.count > 0 ? a.sumMs / a.count : null),
+    };
+  }
+
+  agentIds(): IterableIterator<string> {
+    return this.byAgent.keys();
+  }
+}

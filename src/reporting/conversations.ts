@@ -1,0 +1,167 @@
+import type { ReportEvent } from './report-event';
+
+/** A conversation ready for measuring: its events sorted, exclusions applied. */
+export interface Conversation {
+  id: string;
+  /** Customer of the conversation's first customer message. */
+  customerId: string;
+  /** Sorted by time (see `compareEvents`); test-agent events removed. */
+  events: ReportEvent[];
+  /** The customer's first message: every conversation-level figure is anchored here. */
+  startAt: number;
+  /** Last tier named in the conversation, or the default tier. */
+  tier: string;
+}
+
+export interface PreparedConversations {
+  conversations: Conversation[];
+  counts: {
+    events: number;
+    duplicateEvents: number;
+    testAgentEvents: number;
+    spamConversations: number;
+    testConversations: number;
+    conversationsWithoutCustomerMessage: number;
+  };
+  /** Tier names found in events but not configured, with how many conversations named them. */
+  unknownTiers: Record<string, number>;
+  testAgents: ReadonlySet<string>;
+}
+
+export interface PrepareOptions {
+  testAgentIds: readonly string[];
+  tierNames: ReadonlySet<string>;
+  defaultTier: string;
+}
+
+/**
+ * Order at the same millisecond: the customer's message before anything that answers it,
+ * routing facts (hand-off → assignment → transfer) before the agent's reply they lead to.
+ */
+function rankOf(e: ReportEvent): number {
+  switch (e.kind ?? 'message') {
+    case 'message':
+      return e.from === 'customer' ? 0 : e.from === 'bot' ? 1 : 5;
+    case 'handoff':
+      return 2;
+    case 'assigned':
+      return 3;
+    case 'transfer':
+      return 4;
+    case 'overdue':
+      return 6;
+    default:
+      return 7;
+  }
+}
+
+function compareText(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a < b ? -1 : 1;
+}
+
+/** Time, then rank, then ids: the same events give the same order whatever order they came in. */
+export function compareEvents(a: ReportEvent, b: ReportEvent): number {
+  return (
+    a.at - b.at ||
+    rankOf(a) - rankOf(b) ||
+    compareText(a.eventId, b.eventId) ||
+    compareText(a.agentId, b.agentId) ||
+    compareText(a.text, b.text)
+  );
+}
+
+interface Group {
+  events: ReportEvent[];
+  spam: boolean;
+  testAgentMessages: boolean;
+}
+
+/**
+ * One pass to drop duplicates and test agents and group by conversation, then a sort per
+ * conversation: O(n log k) for conversations of k events, never a quadratic scan.
+ */
+export function prepareConversations(
+  events: readonly ReportEvent[],
+  options: PrepareOptions,
+): PreparedConversations {
+  const testAgents = new Set(options.testAgentIds);
+  for (const e of events) if (e.testAgent && e.agentId !== undefined) testAgents.add(e.agentId);
+
+  const counts = {
+    events: events.length,
+    duplicateEvents: 0,
+    testAgentEvents: 0,
+    spamConversations: 0,
+    testConversations: 0,
+    conversationsWithoutCustomerMessage: 0,
+  };
+  const seenIds = new Set<string>();
+  const groups = new Map<string, Group>();
+  for (const e of events) {
+    if (e.eventId !== undefined) {
+      // First occurrence wins: a re-imported or re-delivered event is one event.
+      if (seenIds.has(e.eventId)) {
+        counts.duplicateEvents++;
+        continue;
+      }
+      seenIds.add(e.eventId);
+    }
+    let group = groups.get(e.conversationId);
+    if (group === undefined) {
+      group = { events: [], spam: false, testAgentMessages: false };
+      groups.set(e.conversationId, group);
+    }
+    if (e.spam) group.spam = true;
+    if (e.testAgent || (e.agentId !== undefined && testAgents.has(e.agentId))) {
+      counts.testAgentEvents++;
+      if ((e.kind ?? 'message') === 'message') group.testAgentMessages = true;
+      continue;
+    }
+    group.events.push(e);
+  }
+
+  const conversations: Conversation[] = [];
+  const unknownTiers: Record<string, number> = {};
+  for (const [id, group] of groups) {
+    if (group.spam) {
+      counts.spamConversations++;
+      continue;
+    }
+    const sorted = group.events.sort(compareEvents);
+    let first: ReportEvent | undefined;
+    let hasAgentMessage = false;
+    let tier: string | undefined;
+    for (const e of sorted) {
+      if ((e.kind ?? 'message') === 'message') {
+        if (first === undefined && e.from === 'customer') first = e;
+        if (e.from === 'agent') hasAgentMessage = true;
+      }
+      if (e.tier !== undefined) tier = e.tier;
+    }
+    // Testers talk to test customers: a chat only a test agent answered is a test chat.
+    if (group.testAgentMessages && !hasAgentMessage) {
+      counts.testConversations++;
+      continue;
+    }
+    // Outreach the customer never answered: nothing to respond to.
+    if (first === undefined) {
+      counts.conversationsWithoutCustomerMessage++;
+      continue;
+    }
+    if (tier !== undefined && !options.tierNames.has(tier)) {
+      unknownTiers[tier] = (unknownTiers[tier] ?? 0) + 1;
+      tier = undefined;
+    }
+    conversations.push({
+      id,
+      customerId: first.customerId,
+      events: sorted,
+      startAt: first.at,
+      tier: tier ?? options.defaultTier,
+    });
+  }
+  return { conversations, counts, unknownTiers, testAgents };
+}

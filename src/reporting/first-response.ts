@@ -1,0 +1,106 @@
+import type { Conversation } from './conversations';
+import { UNKNOWN_AGENT } from './report-event';
+import { type SecondsSummary, summarizeMs } from './stats';
+
+/** What the first-response figures need from one conversation (all times ms since the epoch). */
+export interface FirstResponseFacts {
+  startAt: number;
+  /** First bot or agent message after the customer's first message. */
+  firstReplyAt: number | null;
+  /** First agent message after the customer's first message. */
+  firstHumanAt: number | null;
+  firstHumanAgentId: string | null;
+  /** First hand-off event at or after the customer's first message. */
+  handoffAt: number | null;
+  /** First agent message at or after that hand-off. */
+  firstHumanAfterHandoffAt: number | null;
+  /**
+   * Whether the conversation waited for a person: it was handed off, assigned or transferred,
+   * an agent wrote in it, or no bot answered at all. A chat the bot alone answered, with no
+   * hand-off, was resolved by the bot and is neither answered nor unanswered by a human.
+   */
+  awaitsHuman: boolean;
+}
+
+export function firstResponseOf(conversation: Conversation): FirstResponseFacts {
+  const facts: FirstResponseFacts = {
+    startAt: conversation.startAt,
+    firstReplyAt: null,
+    firstHumanAt: null,
+    firstHumanAgentId: null,
+    handoffAt: null,
+    firstHumanAfterHandoffAt: null,
+    awaitsHuman: false,
+  };
+  let botWrote = false;
+  let routed = false;
+  for (const e of conversation.events) {
+    const kind = e.kind ?? 'message';
+    if (kind === 'handoff' || kind === 'assigned' || kind === 'transfer') routed = true;
+    if (kind === 'message' && e.from === 'bot') botWrote = true;
+    // Anything before the customer's first message (a greeting, outreach) answers nothing.
+    if (e.at < facts.startAt) continue;
+    if (kind === 'handoff' && facts.handoffAt === null) facts.handoffAt = e.at;
+    if (kind !== 'message' || e.from === 'customer') continue;
+    facts.firstReplyAt ??= e.at;
+    if (e.from !== 'agent') continue;
+    if (facts.firstHumanAt === null) {
+      facts.firstHumanAt = e.at;
+      facts.firstHumanAgentId = e.agentId ?? UNKNOWN_AGENT;
+    }
+    if (facts.handoffAt !== null) facts.firstHumanAfterHandoffAt ??= e.at;
+  }
+  facts.awaitsHuman = routed || facts.firstHumanAt !== null || !botWrote;
+  return facts;
+}
+
+/** A summary plus how many were never answered: those are counted apart, never as 0 s. */
+export interface ResponseSummary extends SecondsSummary {
+  unanswered: number;
+}
+
+export interface FirstResponseFigures {
+  /** Customer's first message → first reply of any kind (bot or agent). */
+  firstResponseSeconds: ResponseSummary;
+  /** Customer's first message → first agent reply, over conversations that awaited a person. */
+  firstHumanResponseSeconds: ResponseSummary;
+  /** Hand-off → first agent reply, over conversations with a hand-off event. */
+  firstHumanResponseFromHandoffSeconds: ResponseSummary;
+  /** Conversations only the bot answered, with no hand-off. */
+  resolvedByBot: number;
+}
+
+/** Collects first-response durations (ms) conversation by conversation. */
+export class FirstResponseTally {
+  readonly anyMs: number[] = [];
+  readonly humanMs: number[] = [];
+  readonly fromHandoffMs: number[] = [];
+  private unansweredAny = 0;
+  private unansweredHuman = 0;
+  private unansweredAfterHandoff = 0;
+  private resolvedByBot = 0;
+
+  add(f: FirstResponseFacts): void {
+    if (f.firstReplyAt === null) this.unansweredAny++;
+    else this.anyMs.push(f.firstReplyAt - f.startAt);
+    if (!f.awaitsHuman) this.resolvedByBot++;
+    else if (f.firstHumanAt === null) this.unansweredHuman++;
+    else this.humanMs.push(f.firstHumanAt - f.startAt);
+    if (f.handoffAt !== null) {
+      if (f.firstHumanAfterHandoffAt === null) this.unansweredAfterHandoff++;
+      else this.fromHandoffMs.push(f.firstHumanAfterHandoffAt - f.handoffAt);
+    }
+  }
+
+  figures(): FirstResponseFigures {
+    return {
+      firstResponseSeconds: { ...summarizeMs(this.anyMs), unanswered: this.unansweredAny },
+      firstHumanResponseSeconds: { ...summarizeMs(this.humanMs), unanswered: this.unansweredHuman },
+      firstHumanResponseFromHandoffSeconds: {
+        ...summarizeMs(this.fromHandoffMs),
+        unanswered: this.unansweredAfterHandoff,
+      },
+      resolvedByBot: this.resolvedByBot,
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import type { Conversation } from './conversations';
+import type { FirstResponseFacts } from './first-response';
+
+/**
+ * Handle time of a conversation, for staffing: from the moment it wanted a person (the hand-off
+ * when the log has one, else the customer's first message) to the last agent message, capped.
+ * It includes the wait before the first reply, so it errs towards more staff, never fewer.
+ * Conversations no agent wrote in have none.
+ */
+export function handleTimeMs(
+  conversation: Conversation,
+  facts: FirstResponseFacts,
+  capMs: number,
+): number | null {
+  let lastAgentAt: number | null = null;
+  for (const e of conversation.events) {
+    if ((e.kind ?? 'message') === 'message' && e.from === 'agent') lastAgentAt = e.at;
+  }
+  if (lastAgentAt === null) return null;
+  const start = facts.handoffAt ?? facts.startAt;
+  return Math.min(Math.max(lastAgentAt - start, 0), capMs);
+}

@@ -1,0 +1,66 @@
+import type { FirstResponseFacts } from './first-response';
+import { median, toSecondsOrNull } from './stats';
+import type { LocalSlot } from './time-zone';
+
+export interface HourLoad {
+  /** Local hour of day 0–23. */
+  hour: number;
+  /** Conversations started in this hour, over the whole period. */
+  arrivals: number;
+  /** …of which awaited a person (the ones that need staff). */
+  humanArrivals: number;
+  /** humanArrivals / observed days. */
+  humanArrivalsPerDay: number;
+  /** Most human arrivals in this hour on any single day. */
+  peakHumanArrivals: number;
+  firstResponseMedianSeconds: number | null;
+  firstHumanResponseMedianSeconds: number | null;
+}
+
+/** Arrivals and first-response times by local hour of day, summed over the days of the period. */
+export class HourLoadTally {
+  private readonly arrivals = new Array<number>(24).fill(0);
+  private readonly humanArrivals = new Array<number>(24).fill(0);
+  /** Human arrivals per (day, hour), for the busiest day of each hour. */
+  private readonly perDayHour = new Map<number, number>();
+  private readonly anyMs: number[][] = Array.from({ length: 24 }, () => []);
+  private readonly humanMs: number[][] = Array.from({ length: 24 }, () => []);
+  private firstDay = Number.POSITIVE_INFINITY;
+  private lastDay = Number.NEGATIVE_INFINITY;
+
+  add(local: LocalSlot, f: FirstResponseFacts): void {
+    const h = local.hour;
+    this.arrivals[h]!++;
+    if (local.day < this.firstDay) this.firstDay = local.day;
+    if (local.day > this.lastDay) this.lastDay = local.day;
+    if (f.firstReplyAt !== null) this.anyMs[h]!.push(f.firstReplyAt - f.startAt);
+    if (!f.awaitsHuman) return;
+    this.humanArrivals[h]!++;
+    const key = local.day * 24 + h;
+    this.perDayHour.set(key, (this.perDayHour.get(key) ?? 0) + 1);
+    if (f.firstHumanAt !== null) this.humanMs[h]!.push(f.firstHumanAt - f.startAt);
+  }
+
+  /** Calendar days from the first to the last conversation start, inclusive (quiet days count). */
+  observedDays(): number {
+    return this.lastDay >= this.firstDay ? this.lastDay - this.firstDay + 1 : 0;
+  }
+
+  figures(): HourLoad[] {
+    const days = this.observedDays();
+    const peak = new Array<number>(24).fill(0);
+    for (const [key, count] of this.perDayHour) {
+      const h = ((key % 24) + 24) % 24;
+      if (count > peak[h]!) peak[h] = count;
+    }
+    return this.arrivals.map((arrivals, hour) => ({
+      hour,
+      arrivals,
+      humanArrivals: this.humanArrivals[hour]!,
+      humanArrivalsPerDay: days > 0 ? this.humanArrivals[hour]! / days : 0,
+      peakHumanArrivals: peak[hour]!,
+      firstResponseMedianSeconds: toSecondsOrNull(median(this.anyMs[hour]!)),
+      firstHumanResponseMedianSeconds: toSecondsOrNull(median(this.humanMs[hour]!)),
+    }));
+  }
+}

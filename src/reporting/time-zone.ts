@@ -1,0 +1,99 @@
+import { ReportError } from './report-errors';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** Where an instant falls on the shop's wall clock. */
+export interface LocalSlot {
+  /** Local calendar day as a day number (days since 1970-01-01 on the local calendar). */
+  day: number;
+  /** Local hour 0–23. */
+  hour: number;
+  /** Milliseconds since local midnight. */
+  msOfDay: number;
+}
+
+export interface ZoneClock {
+  readonly timeZone: string;
+  local(at: number): LocalSlot;
+  /** `YYYY-MM-DD` for a local day number. */
+  dateLabel(day: number): string;
+  /** The instant the local clock shows midnight of `YYYY-MM-DD` (plus `msOfDay`). */
+  instantOf(date: string, msOfDay?: number): number;
+}
+
+/** Throws a `ReportError` naming the zone when Intl does not know it. */
+export function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new ReportError(
+      'CSB_ERR_REPORT_TIME_ZONE_UNKNOWN',
+      `unknown time zone "${timeZone}": use an IANA name such as Asia/Shanghai or UTC`,
+      'timeZone',
+    );
+  }
+}
+
+/**
+ * Local day/hour bucketing with Intl only. Intl formatting costs microseconds, too slow to call
+ * for a million events, so the zone offset is cached per UTC hour: an hour whose start and end
+ * share an offset is constant throughout (transitions do not come and go within an hour); an
+ * hour containing a transition is computed exactly for each instant.
+ */
+export function createZoneClock(timeZone: string): ZoneClock {
+  assertTimeZone(timeZone);
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+
+  function exactOffset(at: number): number {
+    const p: Record<string, number> = {};
+    for (const part of format.formatToParts(at)) {
+      if (part.type !== 'literal') p[part.type] = Number(part.value);
+    }
+    const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+    return wall - Math.floor(at / 1000) * 1000;
+  }
+
+  // NaN marks an hour with a transition inside.
+  const offsetByHour = new Map<number, number>();
+  function offsetAt(at: number): number {
+    const slot = Math.floor(at / HOUR_MS);
+    let offset = offsetByHour.get(slot);
+    if (offset === undefined) {
+      const start = exactOffset(slot * HOUR_MS);
+      offset = start === exactOffset(slot * HOUR_MS + HOUR_MS - 1) ? start : Number.NaN;
+      offsetByHour.set(slot, offset);
+    }
+    return Number.isNaN(offset) ? exactOffset(at) : offset;
+  }
+
+  return {
+    timeZone,
+    local(at) {
+      const wall = at + offsetAt(at);
+      const day = Math.floor(wall / DAY_MS);
+      const msOfDay = wall - day * DAY_MS;
+      return { day, hour: Math.floor(msOfDay / HOUR_MS), msOfDay };
+    },
+    dateLabel(day) {
+      return new Date(day * DAY_MS).toISOString().slice(0, 10);
+    },
+    instantOf(date, msOfDay = 0) {
+      const wall = Date.parse(`${date}T00:00:00Z`) + msOfDay;
+      // Two rounds settle the offset next to a DST change; a wall time that does not exist
+      // (inside a spring-forward gap) lands next to the gap.
+      let at = wall - offsetAt(wall);
+      at = wall - offsetAt(at);
+      return at;
+    },
+  };
+}
