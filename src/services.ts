@@ -11,6 +11,7 @@ import { loadContentDirs } from './content/load-content';
 import { createMessageHandler } from './inbound/handle-message';
 import type { HandleMessage } from './inbound/message';
 import { LiveHub } from './live/hub';
+import { PgBridge } from './live/pg-bridge';
 import type { Logger } from './shared/log';
 import { loadShopSettings } from './shop/settings';
 import { renderReply } from './content/render-reply';
@@ -76,6 +77,8 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
   const clock = givenClock ?? Date.now;
   const store = new ConversationStore(database);
   const hub = new LiveHub();
+  const bridge = database.pg ? new PgBridge(database.pg.pool, database.pg.url, database.pg.schema, log) : undefined;
+  await bridge?.start(hub);
   const tokens = new VisitorTokens(env.SECRET_KEY ?? secretFromDataDir(env.DATA_DIR));
 
   const routingConfig = new RoutingConfigSource(new ConfigStore(database));
@@ -137,6 +140,7 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
       clearInterval(refresh);
       await router.kick();
       await store.flushed();
+      await bridge?.stop();
       await database.close();
     },
   };

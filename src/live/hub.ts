@@ -36,9 +36,22 @@ export class LiveHub {
     return () => this.everything.delete(listener);
   }
 
+  private readonly forwarders: Listener[] = [];
+
+  /** Publish to this instance's listeners and to the other instances (see pg-bridge.ts). */
   publish(m: LiveMessage): void {
+    this.deliverLocal(m);
+    for (const f of this.forwarders) f(m);
+  }
+
+  /** A message from another instance: local listeners only. */
+  deliverLocal(m: LiveMessage): void {
     for (const l of this.byCustomer.get(m.customerKey) ?? []) l(m);
     for (const l of this.everything) l(m);
+  }
+
+  onPublish(forward: Listener): void {
+    this.forwarders.push(forward);
   }
 }
 

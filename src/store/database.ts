@@ -13,6 +13,8 @@ export interface Database {
   dialect: Dialect;
   /** Where the data lives, for logs (never includes a password). */
   where: string;
+  /** PostgreSQL only: the pool (live bridge) and the schema in use. */
+  pg?: { pool: pg.Pool; url: string; schema: string };
   close(): Promise<void>;
 }
 
@@ -61,5 +63,11 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db as Kysely<unknown>, 'postgres');
   const u = new URL(url);
-  return { db, dialect: 'postgres', where: `${u.host}${u.pathname}${schema ? `#${schema}` : ''}`, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    where: `${u.host}${u.pathname}${schema ? `#${schema}` : ''}`,
+    pg: { pool, url, schema: schema ?? 'public' },
+    close: () => db.destroy(),
+  };
 }

@@ -60,6 +60,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two instances on one PostgreS
     expect(events.length).toBe(total);
     expect(new Set(events.map((e) => e.conversation_id)).size).toBe(total);
 
+    // A live message published on one instance reaches listeners on the other.
+    const heard = new Promise((resolve) => b.hub.subscribeAll((m) => m.type === 'ping.test' && resolve(m.text)));
+    a.hub.publish({ id: 'p1', conversationId: '', customerKey: '', type: 'ping.test', actor: 'system', text: 'from a', at: Date.now() });
+    expect(await heard).toBe('from a');
+
     // Both instances flag the same overdue chats at once: each flag happens exactly once.
     const later = Date.now() + 400_000;
     const due = await a.routingStore.due(later);
