@@ -6,7 +6,7 @@ import { createPlatformOutbox } from './channels/bottender';
 import { Delivery } from './channels/delivery';
 import { VisitorTokens } from './channels/web/visitor-token';
 import type { Env } from './config/env';
-import { compileContent, LiveContent } from './content/live-content';
+import type { LiveContent } from './content/live-content';
 import { loadContentDirs } from './content/load-content';
 import { createMessageHandler } from './inbound/handle-message';
 import type { HandleMessage } from './inbound/message';
@@ -19,9 +19,11 @@ import { AgentDirectory } from './routing/agent-directory';
 import { DeadlineWatcher } from './routing/deadline-watcher';
 import { routingHandoff } from './routing/handoff-adapter';
 import { Router } from './routing/router';
-import { RoutingConfigSource } from './routing/routing-config-source';
 import { RoutingStore } from './routing/routing-store';
-import { ConfigStore } from './store/config-store';
+import { ConfigVersions } from './bot-config/config-versions';
+import { LiveConfig } from './bot-config/live-config';
+import type { RoutingConfig } from './routing/routing-config';
+import { defaultRoutingConfig } from './routing/routing-config';
 import { ConversationStore } from './store/conversation-store';
 import { WorkspaceService } from './workspace/workspace-service';
 import { type Database, openDatabase } from './store/database';
@@ -39,7 +41,9 @@ export interface Services {
   handleMessage: HandleMessage;
   tokens: VisitorTokens;
   routingStore: RoutingStore;
-  routingConfig: RoutingConfigSource;
+  /** The live configuration: versions, publish, restore. */
+  config: LiveConfig;
+  routingConfig: { get(): RoutingConfig };
   router: Router;
   watcher: DeadlineWatcher;
   agents: AgentDirectory;
@@ -63,10 +67,10 @@ export interface ServiceOptions {
 }
 
 export async function buildServices({ env, log, pgSchema, clock: givenClock, channelEnv = process.env, announceAdmin }: ServiceOptions): Promise<Services> {
-  // Content first: a bad intent or reply file must stop start-up before anything listens.
+  // Files first: a bad intent, reply or settings file stops start-up before anything listens. They
+  // seed the database on the first start; after that the database holds the live configuration.
   const pack = loadContentDirs(env.INTENTS_DIR, env.REPLIES_DIR);
   const settings = loadShopSettings(env.SHOP_CONFIG);
-  const content = new LiveContent(compileContent(pack, settings, 1));
 
   const database = await openDatabase({
     ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),
@@ -81,9 +85,15 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
   await bridge?.start(hub);
   const tokens = new VisitorTokens(env.SECRET_KEY ?? secretFromDataDir(env.DATA_DIR));
 
-  const routingConfig = new RoutingConfigSource(new ConfigStore(database));
-  await routingConfig.refresh();
-  const config = () => routingConfig.get();
+  const live = await LiveConfig.open(
+    new ConfigVersions(database),
+    () => ({ shop: settings, intents: pack.intents, replies: pack.replies, routing: defaultRoutingConfig() }),
+    () => [],
+    clock,
+    log,
+  );
+  const content: LiveContent = live.content;
+  const config = () => live.current.routing;
   const routingStore = new RoutingStore(database);
   const delivery = new Delivery(database, hub, platformOutbox(channelEnv, log), log);
   const router = new Router({
@@ -123,7 +133,8 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
     handleMessage,
     tokens,
     routingStore,
-    routingConfig,
+    config: live,
+    routingConfig: { get: config },
     router,
     watcher,
     agents,
@@ -132,7 +143,7 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
     delivery,
     start() {
       watcher.start();
-      refresh = setInterval(() => void routingConfig.refresh().catch(() => {}), 1000);
+      refresh = setInterval(() => void live.refresh().catch((e) => log.warn('config refresh failed', { err: String(e) })), 1000);
       refresh.unref();
     },
     async close() {

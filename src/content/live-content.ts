@@ -1,27 +1,35 @@
-import type { ShopSettings } from '../shop/settings';
+import type { BotConfig } from '../bot-config/bot-config';
 import { type CandidateSource, compileMatcher, type Matcher } from '../matching/matcher';
+import type { RoutingConfig } from '../routing/routing-config';
+import type { ShopSettings } from '../shop/settings';
 import type { ContentPack } from './content-pack';
 import type { ReplyTemplate } from './schemas';
 
-/** A pack compiled for use: swapped as a whole, so a message sees one version from start to end. */
+/** One configuration version compiled for use: swapped as a whole, so a message sees one version from start to end. */
 export interface CompiledContent {
   version: number;
+  document: BotConfig;
   pack: ContentPack;
   settings: ShopSettings;
+  routing: RoutingConfig;
   matcher: Matcher;
   replies: ReadonlyMap<string, ReplyTemplate>;
 }
 
 export type ExtraSourceFactory = (pack: ContentPack) => CandidateSource[];
 
-export function compileContent(
-  pack: ContentPack,
-  settings: ShopSettings,
-  version: number,
-  extraSources: ExtraSourceFactory = () => [],
-): CompiledContent {
-  const matcher = compileMatcher(pack.intents, settings.matcher, extraSources(pack));
-  return { version, pack, settings, matcher, replies: new Map(pack.replies.map((r) => [r.id, r])) };
+export function compileContent(document: BotConfig, version: number, extraSources: ExtraSourceFactory = () => []): CompiledContent {
+  const pack = { intents: document.intents, replies: document.replies };
+  const matcher = compileMatcher(pack.intents, document.shop.matcher, extraSources(pack));
+  return {
+    version,
+    document,
+    pack,
+    settings: document.shop,
+    routing: document.routing,
+    matcher,
+    replies: new Map(pack.replies.map((r) => [r.id, r])),
+  };
 }
 
 /** Holder of the live content; readers take `current` once per message. */

@@ -92,14 +92,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', time, (c) => c.notNull())
           .addColumn('expires_at', time, (c) => c.notNull())
           .execute();
-        await db.schema
-          .createTable('config')
-          .addColumn('key', 'text', (c) => c.primaryKey())
-          .addColumn('value', 'text', (c) => c.notNull())
-          .addColumn('version', 'integer', (c) => c.notNull())
-          .addColumn('updated_at', time, (c) => c.notNull())
-          .addColumn('updated_by', 'text')
-          .execute();
         for (const [name, type] of [
           ['agent_id', 'text'],
           ['grp', 'text'],
@@ -123,6 +115,30 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('conversations_overdue_due').on('conversations').column('overdue_due_at').execute();
         await db.schema.createIndex('conversations_transfer_due').on('conversations').column('transfer_due_at').execute();
         await db.schema.createIndex('conversations_hold_due').on('conversations').column('hold_due_at').execute();
+      },
+    },
+    '0003-config-versions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('config_versions')
+          .addColumn('version', 'integer', (c) => c.primaryKey())
+          .addColumn('document', 'text', (c) => c.notNull())
+          .addColumn('author', 'text')
+          .addColumn('summary', 'text')
+          .addColumn('diff', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('at', time, (c) => c.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text')
+          .execute();
+        await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
       },
     },
   };

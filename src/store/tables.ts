@@ -89,13 +89,6 @@ export interface SessionsTable {
   expires_at: number;
 }
 
-export interface ConfigTable {
-  key: string;
-  value: string;
-  version: number;
-  updated_at: number;
-  updated_by: string | null;
-}
 
 export interface EventsTable {
   seq: Generated<number>;
@@ -123,5 +116,25 @@ export interface Tables {
   events: EventsTable;
   agents: AgentsTable;
   sessions: SessionsTable;
-  config: ConfigTable;
+  config_versions: ConfigVersionsTable;
+  audit_log: AuditLogTable;
+}
+
+export interface ConfigVersionsTable {
+  version: number;
+  /** The whole BotConfig document as JSON. */
+  document: string;
+  author: string | null;
+  summary: string | null;
+  /** JSON list of {path, before, after} against the previous version. */
+  diff: string | null;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: number;
+  actor: string | null;
+  action: string;
+  detail: string | null;
 }

@@ -1,17 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationChange, ConversationStore } from '../../src/store/conversation-store';
 import { openDatabase } from '../../src/store/database';
+import { newConversation, newCustomer } from '../../src/store/rows';
 import { freshStorage, storageKinds } from '../support/storage';
 
 function change(customer: string, i: number, at: number): ConversationChange {
   const key = `api:${customer}`;
   const conversationId = `conv-${customer}`;
   return {
-    customer: { key, channel: 'api', external_id: customer, name: null, locale: 'zh', vip: 0, greeted_day: '2026-11-23', away_day: null, conversation_id: conversationId, created_at: at },
-    conversation: {
-      id: conversationId, customer_key: key, channel: 'api', status: 'bot', tier: null, intent: null, started_at: at,
-      last_message_at: at + i, last_customer_at: at + i, last_agent_at: null, handoff_at: null, handoff_notice_at: null, closed_at: null, reply_turn: i,
-    },
+    customer: { ...newCustomer(key, 'api', customer, at), locale: 'zh', greeted_day: '2026-11-23', conversation_id: conversationId },
+    conversation: { ...newConversation(conversationId, key, 'api', at), last_message_at: at + i, last_customer_at: at + i, reply_turn: i },
     events: [
       { id: `${customer}-${i}`, conversation_id: conversationId, customer_key: key, channel: 'api', type: 'message.received', actor: 'customer', agent_id: null, at: at + i, platform_at: null, intent: null, text: `m${i}`, data: null },
     ],
@@ -19,7 +17,7 @@ function change(customer: string, i: number, at: number): ConversationChange {
 }
 
 describe.each(storageKinds())('conversation store on %s', (kind) => {
-  let storage = freshStorage(kind);
+  let storage: ReturnType<typeof freshStorage>;
   beforeEach(() => {
     storage = freshStorage(kind);
   });
