@@ -1,7 +1,9 @@
 /**
  * Words that carry no question of their own: polite particles, platform menu captions, and the like.
  * They do not count as part of the message when judging how much of it a keyword explains.
+ * English fillers are also known words, so the typo index never "corrects" them into a keyword.
  */
+// biome-ignore format: word lists read better packed than one per line
 export const defaultFillers = [
   // Chinese particles and politeness
   '亲', '亲亲', '亲爱的', '请问', '问一下', '问下', '咨询一下', '想问一下', '想问下', '麻烦', '麻烦你', '麻烦您',
@@ -21,8 +23,7 @@ export const defaultFillers = [
   'will', 'be', 'with', 'on', 'in', 'at', 'u', 'ur', 'was', 'were', 'been', 'has', 'have', 'had', 'dear', 'sir',
   // Shop nouns; also keeps "shop" from being read as a typo of "ship"
   'shop', 'store', 'seller',
-  // Common light words a keyword is one typo away from (take→fake, think→thank, arent→agent, says→days): known
-  // words are never "corrected"
+  // Common light words one typo away from a keyword (take→fake, think→thank, arent→agent, says→days)
   'take', 'make', 'tell', 'like', 'give', 'come', 'them', 'they', 'these', 'those', 'must', 'done', 'goes', 'gave',
   'well', 'told', 'though', 'most', 'each', 'says', 'said', 'show', 'think', 'same', 'arent', 'theyre', 'last', 'call',
   // Pieces of a pasted product link

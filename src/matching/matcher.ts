@@ -163,8 +163,8 @@ export function compileMatcher(
     const filler = new Uint8Array(len);
     const noise = new Uint8Array(len);
     for (let i = 0; i < len; i++) if (n.compact[i] === ' ') noise[i] = 1;
-    // Order numbers, phone numbers and prices pasted with the question explain nothing.
-    for (const m of n.compact.matchAll(/[0-9]{4,}/g)) noise.fill(1, m.index, m.index + m[0].length);
+    // Order numbers, phone numbers, prices and heights pasted with the question are not the question.
+    for (const m of n.compact.matchAll(/[0-9]{3,}/g)) noise.fill(1, m.index, m.index + m[0].length);
 
     type Acc = {
       ruleHits: Map<number, { groups: Set<number>; spans: Span[]; words: string[]; vetoedBy?: string }>;

@@ -11,7 +11,8 @@ export class TypoIndex {
 
   constructor(
     vocabulary: Iterable<string>,
-    private readonly minLength = 4,
+    // Four-letter words are too often real words one edit from a keyword (side → size, born → torn).
+    private readonly minLength = 5,
   ) {
     for (const w of vocabulary) {
       if (w.length < minLength || this.words.has(w)) continue;
