@@ -37,6 +37,8 @@ export interface Candidate {
   /** The keywords (or the example) that matched. */
   words: string[];
   source: 'keyword' | 'example';
+  /** Where the words stand in `normalized.compact` ([start, end) pairs). */
+  spans?: [number, number][];
   /** Set when a `none` word ruled the intent out. */
   vetoedBy?: string;
 }
@@ -222,7 +224,15 @@ export function compileMatcher(
         const coverage = meaningful ? mine / meaningful : 0;
         const s = rule.weight * Math.min(1, 0.5 + coverage);
         const vetoedBy = acc.vetoedBy ?? rh.vetoedBy;
-        const c: Candidate = { intent: intent.id, score: round(s), coverage: round(coverage), rule: r, words: rh.words, source: 'keyword' };
+        const c: Candidate = {
+          intent: intent.id,
+          score: round(s),
+          coverage: round(coverage),
+          rule: r,
+          words: rh.words,
+          source: 'keyword',
+          spans: rh.spans.map((x) => [x.start, x.end]),
+        };
         if (vetoedBy) c.vetoedBy = vetoedBy;
         if (!best || rank(c) > rank(best)) best = c;
       }
@@ -264,6 +274,12 @@ export function compileMatcher(
       ) {
         return result(null, top.score, 'ambiguous');
       }
+      // Two questions in one message ("有优惠吗？什么时候发货？"): answering one would leave the other
+      // unanswered and look like a wrong answer. A rival on other words, nearly confident, hands off.
+      const second = questions.find(
+        (c) => c.intent !== top.intent && c.score >= opts.threshold - opts.ambiguityMargin && disjoint(c, top),
+      );
+      if (second) return result(null, top.score, 'ambiguous');
       return result(intents.get(top.intent)!, top.score, 'confident');
     }
     if (top) return result(null, top.score, 'below-threshold');
@@ -273,6 +289,11 @@ export function compileMatcher(
   }
 
   return { intents, options: opts, match };
+}
+
+function disjoint(a: Candidate, b: Candidate): boolean {
+  if (!a.spans || !b.spans) return false;
+  return a.spans.every(([s1, e1]) => b.spans!.every(([s2, e2]) => e1 <= s2 || e2 <= s1));
 }
 
 function round(x: number): number {

@@ -65,6 +65,12 @@ describe('keyword matcher', () => {
     expect(m.match('退货 尺码').reason).toBe('ambiguous');
   });
 
+  it('hands off two questions on different words even when one scores higher', () => {
+    const r = m.match('退货怎么弄？尺码偏大吗');
+    expect(r.reason).toBe('ambiguous');
+    expect(r.intent).toBeNull();
+  });
+
   it('always hands off a request for a person', () => {
     const r = m.match('什么时候发货 人工');
     expect(r).toMatchObject({ reason: 'handoff-keyword' });
