@@ -19,7 +19,7 @@ export interface TestApp {
 export async function startTestApp(
   kind: StorageKind,
   env: Partial<Record<keyof Env, string>> = {},
-  options: { clock?: () => number } = {},
+  options: { clock?: () => number; channelEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<TestApp> {
   const storage = freshStorage(kind);
   const fullEnv = readEnv({
@@ -35,6 +35,7 @@ export async function startTestApp(
     log: createLogger('silent'),
     ...(storage.schema ? { pgSchema: storage.schema } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    channelEnv: options.channelEnv ?? {},
   });
   const app = createApp(services);
   const server = app.listen(0, '127.0.0.1');
