@@ -55,7 +55,8 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
     customer.locale = locale;
 
     const idle = settings.conversationIdleMinutes * 60_000;
-    const fresh = !stored || stored.status === 'closed' || receivedAt - stored.last_message_at > idle;
+    // A chat a person has taken on (or is about to) stays open however long the customer was away.
+    const fresh = !stored || stored.status === 'closed' || (stored.status === 'bot' && receivedAt - stored.last_message_at > idle);
     const conversation: ConversationRow = fresh
       ? newConversation(randomUUID(), key, message.channel, receivedAt)
       : { ...stored };

@@ -141,6 +141,18 @@ describe.each(storageKinds())('routing on %s', (kind) => {
     expect((await agentRow(a.id))!.status).toBe('away');
   });
 
+  it('keeps a chat with its agent when the customer comes back after the idle gap, and opens a new one after close', async () => {
+    const a = await agent('a', 'regular', 5);
+    const r = await handoff('c1');
+    now += 6 * 3600 * SEC;
+    const back = await app.post('/api/messages', { customerId: 'c1', text: '还在吗' });
+    expect(back.body.conversationId).toBe(r.conversationId);
+    await s().workspace.close((await agentRow(a.id))!, r.conversationId);
+    now += SEC;
+    const again = await app.post('/api/messages', { customerId: 'c1', text: '还有个问题' });
+    expect(again.body.conversationId).not.toBe(r.conversationId);
+  });
+
   it('heals counters that drifted from the open chats', async () => {
     const a = await agent('a', 'regular', 5);
     await handoff('c1');
