@@ -21,6 +21,11 @@ export function formatDuration(seconds: number | null): string {
     : `${Math.floor(minutes / 60)} h ${String(rest).padStart(2, '0')} min`;
 }
 
+/** `1 reply`, `3 replies`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function formatPercent(share: number | null): string {
   return share === null ? DASH : `${(share * 100).toFixed(1)} %`;
 }
@@ -63,7 +68,7 @@ export function formatReportTable(report: Report): string {
   out.push(
     `Response-time report — ${p.timeZone}, ${p.from ?? 'start of log'} → ${p.to ?? 'end of log'}\n` +
       `${i.events} events (${i.duplicateEvents} duplicate, ${i.testAgentEvents} from test agents); ` +
-      `${i.conversations} conversations measured, excluded: ${i.spamConversations} spam, ${i.testConversations} test, ` +
+      `${count(i.conversations, 'conversation')} measured, excluded: ${i.spamConversations} spam, ${i.testConversations} test, ` +
       `${i.conversationsWithoutCustomerMessage} without a customer message\n`,
   );
 
@@ -95,12 +100,12 @@ export function formatReportTable(report: Report): string {
       ],
     ) +
       `\n\nConversations: ${o.conversations} (${o.conversationsAwaitingHuman} awaited a person, ${o.resolvedByBot} resolved by the bot)` +
-      `\nAverage response time: ${formatDuration(o.averageResponseSeconds)} over ${o.replies} replies` +
+      `\nAverage response time: ${formatDuration(o.averageResponseSeconds)} over ${count(o.replies, 'reply', 'replies')}` +
       ` (${o.unansweredRounds} waits never answered by an agent)` +
       o.roundReplyRates
         .map(
           (r) =>
-            `\nReplied within ${formatDuration(r.thresholdSeconds)}: ${formatPercent(r.rate)} (${r.within} of ${r.rounds} rounds)`,
+            `\nReplied within ${formatDuration(r.thresholdSeconds)}: ${formatPercent(r.rate)} (${r.within} of ${count(r.rounds, 'round')})`,
         )
         .join('') +
       `\nReply rate: ${formatPercent(o.replyRate.rate)} (${o.replyRate.customersAnswered} of ${o.replyRate.customersAsked} customer-days)` +
@@ -247,10 +252,10 @@ export function formatReportTable(report: Report): string {
         h.staffing.erlangC === null ? DASH : String(h.staffing.erlangC.agents),
       ]),
     ) +
-      `\n\nStaffing for the ${s.basis === 'peak' ? 'busiest day' : `mean of ${s.observedDays} day(s)`}: ` +
+      `\n\nStaffing for the ${s.basis === 'peak' ? 'busiest day' : `mean of ${count(s.observedDays, 'day')}`}: ` +
       `Erlang C for ${formatPercent(s.serviceLevel)} picked up within ${formatDuration(s.targetWaitSeconds)} (${s.tier} tier), ` +
       `${s.concurrency} chats per agent at once, mean handle time ${formatDuration(s.handleTimeSeconds.mean)} ` +
-      `over ${s.handleTimeSeconds.count} chats; rule of thumb 15–20 chats per agent-hour.`,
+      `over ${count(s.handleTimeSeconds.count, 'chat')}; rule of thumb 15–20 chats per agent-hour.`,
   );
 
   const unknown = Object.entries(report.input.unknownTiers);

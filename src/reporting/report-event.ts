@@ -25,7 +25,7 @@ const required = (expected: string) => (issue: { input?: unknown }) =>
 const nonEmpty = () => z.string({ error: required('a string') }).min(1, 'must not be empty');
 
 const eventFields = {
-  /** Unique id of the event; a repeated id is counted once (re-imports, at-least-once delivery). */
+  /** Id of the event; repeated within a conversation it counts once (re-imports, at-least-once delivery). */
   eventId: nonEmpty().optional(),
   conversationId: nonEmpty(),
   /** The shop customer (consumer) the conversation is with; daily rates count customers by it. */

@@ -32,7 +32,7 @@ export function segmentRounds(events: readonly ReportEvent[], creditBotReplies: 
       } else {
         open.messageAts.push(e.at);
       }
-    } else if (open !== null && (e.from === 'agent' || e.from === 'bot')) {
+    } else if (open !== null && (e.from === 'agent' || (e.from === 'bot' && creditBotReplies))) {
       open.answeredAt = e.at;
       open.answeredBy = e.from;
       open.agentId = e.from === 'agent' ? (e.agentId ?? UNKNOWN_AGENT) : null;
