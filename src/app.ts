@@ -3,8 +3,10 @@ import express from 'express';
 import { mountWebhooks } from './channels/bottender';
 import { messagesRoute } from './channels/web/messages-route';
 import { widgetRoutes } from './channels/web/widget-routes';
+import { widgetCors } from './http/cors';
 import { errorHandler, HttpError } from './http/errors';
 import type { Services } from './services';
+import { workspaceRoutes } from './workspace/workspace-routes';
 
 export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 
@@ -19,8 +21,10 @@ export function createApp(services: Services): express.Express {
   });
   // Webhooks read their raw body themselves (signatures): no body parser may run before them.
   mountWebhooks(app, services.handleMessage, { env: services.channelEnv, log: (e) => services.log.info('webhook', e) });
+  app.use(['/api/messages', '/api/widget'], widgetCors);
   app.use(messagesRoute(services.handleMessage, services.tokens));
   app.use(widgetRoutes(services.store, services.hub, services.tokens));
+  app.use(workspaceRoutes(services));
 
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));

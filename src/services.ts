@@ -10,7 +10,7 @@ import type { LiveContent } from './content/live-content';
 import { loadContentDirs } from './content/load-content';
 import { createMessageHandler } from './inbound/handle-message';
 import type { HandleMessage } from './inbound/message';
-import { LiveHub } from './live/hub';
+import { LiveHub, toLiveMessage } from './live/hub';
 import { PgBridge } from './live/pg-bridge';
 import type { Logger } from './shared/log';
 import { loadShopSettings } from './shop/settings';
@@ -31,6 +31,7 @@ import { type Database, openDatabase } from './store/database';
 /** Everything the app is made of, built once: the composition root shared by main and the tests. */
 export interface Services {
   env: Env;
+  clock: () => number;
   /** Raw environment for the platform channels (their variables are validated by the channel adapter). */
   channelEnv: NodeJS.ProcessEnv;
   log: Logger;
@@ -95,6 +96,9 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
   const content: LiveContent = live.content;
   const config = () => live.current.routing;
   const routingStore = new RoutingStore(database);
+  routingStore.onCommitted = (events) => {
+    for (const e of events) hub.publish(toLiveMessage(e));
+  };
   const delivery = new Delivery(database, hub, platformOutbox(channelEnv, log), log);
   const router = new Router({
     store: routingStore,
@@ -124,6 +128,7 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
 
   return {
     env,
+    clock,
     channelEnv,
     log,
     database,

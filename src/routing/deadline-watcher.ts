@@ -3,7 +3,7 @@ import type { Logger } from '../shared/log';
 import { LEVEL_ORDER, levelIds, tierById } from './routing-config';
 import { pickAgent } from './pick-agent';
 import type { Router } from './router';
-import { type ConversationRow, insertEvent, type RoutingStore, toAgentView } from './routing-store';
+import { type ConversationRow, type RoutingStore, toAgentView } from './routing-store';
 
 export interface WatcherDeps {
   store: RoutingStore;
@@ -96,13 +96,11 @@ export class DeadlineWatcher {
     const { store, router } = this.deps;
     const inRow = await store.markOverdue(chat, now);
     if (inRow === undefined) return; // another process flagged it first
-    this.push(chat, 'conversation.overdue', now, chat.agent_id);
     void this.alert({ type: 'conversation.overdue', conversationId: chat.id, agentId: chat.agent_id, tier: chat.tier, at: now });
     const limit = router.config.awayAfterOverdueInRow;
     if (limit > 0 && inRow >= limit && chat.agent_id) {
       await store.setStatus(chat.agent_id, 'away', now);
-      await insertEvent(store.database.db, chat, 'agent.auto_away', now, chat.agent_id, { overdueInRow: inRow });
-      this.push(chat, 'agent.auto_away', now, chat.agent_id);
+      await store.logEvent(chat, 'agent.auto_away', now, chat.agent_id, { overdueInRow: inRow });
       void this.alert({ type: 'agent.auto_away', agentId: chat.agent_id, overdueInRow: inRow, at: now });
     }
   }
@@ -129,16 +127,11 @@ export class DeadlineWatcher {
     }
     const since = chat.awaiting_since ?? now;
     const due = router.deadlines(tier, now);
-    const ok = await store.transfer(chat, chat.agent_id, decision.agentId, now, due, {
+    await store.transfer(chat, chat.agent_id, decision.agentId, now, due, {
       kind: 'auto',
       excludeOld: true,
       explanation: { ...decision, awaitingSince: since },
     });
-    if (ok) this.push(chat, 'conversation.transferred', now, decision.agentId);
-  }
-
-  private push(chat: ConversationRow, type: string, at: number, agentId: string | null): void {
-    this.deps.hub.publish({ id: `${type}:${chat.id}:${at}`, conversationId: chat.id, customerKey: chat.customer_key, type, actor: 'system', agentId, text: null, at });
   }
 
   private async alert(body: Record<string, unknown>): Promise<void> {

@@ -16,6 +16,8 @@ export interface RouterDeps {
 }
 
 const QUEUE_BATCH = 500;
+/** Agent-level events belong to no conversation. */
+const NO_CHAT = { id: '', customer_key: '', channel: '' };
 /** Rough minutes one chat holds a slot, for the customer's wait estimate (15–20 chats per agent-hour). */
 const HANDLE_MINUTES = 3.5;
 
@@ -108,7 +110,6 @@ export class Router {
           agent.active++;
           agent.lastAssignedAt = now;
           assigned++;
-          this.publishAssignment(chat, agent, now);
           await this.deps.notifyCustomer(chat, 'assigned', { agent: agent.name }).catch(() => {});
           break;
         }
@@ -118,19 +119,6 @@ export class Router {
       }
     }
     return assigned;
-  }
-
-  private publishAssignment(chat: ConversationRow, agent: AgentView, at: number): void {
-    this.deps.hub.publish({
-      id: `assigned:${chat.id}:${at}`,
-      conversationId: chat.id,
-      customerKey: chat.customer_key,
-      type: 'conversation.assigned',
-      actor: 'system',
-      agentId: agent.id,
-      text: null,
-      at,
-    });
   }
 
   /**
@@ -144,16 +132,8 @@ export class Router {
     if (status === 'offline' || status === 'invisible') {
       for (const chat of await store.agentChats(agentId)) await store.requeue(chat, now, `agent ${status}`);
     }
-    this.deps.hub.publish({
-      id: `status:${agentId}:${now}`,
-      conversationId: '',
-      customerKey: '',
-      type: 'agent.status',
-      actor: 'system',
-      agentId,
-      text: status,
-      at: now,
-    });
+    // Logged (time online in reports) and, through the store, pushed to live views.
+    await store.logEvent(NO_CHAT, 'agent.status', now, agentId, { status }, status);
     await this.kick();
   }
 }

@@ -35,8 +35,35 @@ const rows = (r: { numUpdatedRows: bigint } | undefined) => Number(r?.numUpdated
  * (`active_count < cap`) and the chat claimed (`status = 'waiting'`) together, or nothing happens.
  * That holds with any number of server processes on one PostgreSQL database.
  */
+export type LoggedEvent = Omit<EventsTable, 'seq'>;
+
 export class RoutingStore {
+  /** Called with the events of every committed routing step (the live hub listens here). */
+  onCommitted: (events: LoggedEvent[]) => void = () => {};
+
   constructor(readonly database: Database) {}
+
+  /** Runs one routing step in a transaction; its events are announced only once it committed. */
+  private async step<T>(body: (trx: Transaction<Tables>, log: LoggedEvent[]) => Promise<T>): Promise<T> {
+    const log: LoggedEvent[] = [];
+    const result = await this.database.db.transaction().execute((trx) => body(trx, log));
+    if (log.length) this.onCommitted(log);
+    return result;
+  }
+
+  /** Logs an event outside any other change (auto-away, forced status…). */
+  async logEvent(
+    chat: Pick<ConversationRow, 'id' | 'customer_key' | 'channel'>,
+    type: string,
+    at: number,
+    agentId: string | null,
+    data: unknown,
+    text: string | null = null,
+  ) {
+    return this.step(async (trx, log) => {
+      log.push(await insertEvent(trx, chat, type, at, agentId, data, text));
+    });
+  }
 
   private get db() {
     return this.database.db;
@@ -107,7 +134,7 @@ export class RoutingStore {
 
   /** Reserve the agent's slot and claim the waiting chat, atomically. False when either is gone. */
   async claim(chat: ConversationRow, agentId: string, now: number, due: Deadlines, explanation: unknown): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.step(async (trx, log) => {
       const reserved = await trx
         .updateTable('agents')
         .set((eb) => ({ active_count: eb('active_count', '+', 1), last_assigned_at: now }))
@@ -124,7 +151,7 @@ export class RoutingStore {
         .executeTakeFirst();
       if (!rows(claimed)) throw new ClaimLost(); // rolls the reservation back
       await trx.updateTable('customers').set({ last_agent_id: agentId }).where('key', '=', chat.customer_key).execute();
-      await insertEvent(trx, chat, 'conversation.assigned', now, agentId, explanation);
+      log.push(await insertEvent(trx, chat, 'conversation.assigned', now, agentId, explanation));
       return true;
     }).catch((e: unknown) => {
       if (e instanceof ClaimLost) return false;
@@ -145,7 +172,7 @@ export class RoutingStore {
     due: Deadlines,
     detail: { kind: 'auto' | 'manual'; note?: string; excludeOld: boolean; explanation?: unknown },
   ): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.step(async (trx, log) => {
       const reserved = await trx
         .updateTable('agents')
         .set((eb) => ({ active_count: eb('active_count', '+', 1), last_assigned_at: now }))
@@ -174,7 +201,7 @@ export class RoutingStore {
       if (!rows(moved)) throw new ClaimLost();
       if (!chat.on_hold) await releaseSlot(trx, from);
       await trx.updateTable('customers').set({ last_agent_id: to }).where('key', '=', chat.customer_key).execute();
-      await insertEvent(trx, chat, 'conversation.transferred', now, to, { from, to, ...detail });
+      log.push(await insertEvent(trx, chat, 'conversation.transferred', now, to, { from, to, ...detail }, detail.note ?? null));
       return true;
     }).catch((e: unknown) => {
       if (e instanceof ClaimLost) return false;
@@ -184,7 +211,7 @@ export class RoutingStore {
 
   /** Take the chat off an agent and put it at the head of the queue (agent gone offline/invisible). */
   async requeue(chat: ConversationRow, now: number, reason: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.step(async (trx, log) => {
       const r = await trx
         .updateTable('conversations')
         .set({
@@ -203,13 +230,13 @@ export class RoutingStore {
         .executeTakeFirst();
       if (!rows(r)) return false;
       if (!chat.on_hold && chat.agent_id) await releaseSlot(trx, chat.agent_id);
-      await insertEvent(trx, chat, 'conversation.requeued', now, chat.agent_id, { reason });
+      log.push(await insertEvent(trx, chat, 'conversation.requeued', now, chat.agent_id, { reason }));
       return true;
     });
   }
 
   async close(chat: ConversationRow, agentId: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.step(async (trx, log) => {
       const r = await trx
         .updateTable('conversations')
         .set({ status: 'closed', closed_at: now, overdue_due_at: null, transfer_due_at: null, hold_due_at: null })
@@ -219,14 +246,14 @@ export class RoutingStore {
         .executeTakeFirst();
       if (!rows(r)) return false;
       if (!chat.on_hold) await releaseSlot(trx, agentId);
-      await insertEvent(trx, chat, 'conversation.closed', now, agentId, null);
+      log.push(await insertEvent(trx, chat, 'conversation.closed', now, agentId, null));
       return true;
     });
   }
 
   /** Flag the chat overdue once; the agent joins its never-again list. Returns the agent's overdue run. */
   async markOverdue(chat: ConversationRow, now: number): Promise<number | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.step(async (trx, log) => {
       const excluded = new Set<string>(JSON.parse(chat.excluded_agents ?? '[]') as string[]);
       if (chat.agent_id) excluded.add(chat.agent_id);
       const r = await trx
@@ -240,7 +267,7 @@ export class RoutingStore {
         .executeTakeFirst();
       if (!rows(r) || !chat.agent_id) return undefined;
       await trx.updateTable('agents').set((eb) => ({ overdue_in_row: eb('overdue_in_row', '+', 1) })).where('id', '=', chat.agent_id).execute();
-      await insertEvent(trx, chat, 'conversation.overdue', now, chat.agent_id, { awaitingSince: chat.awaiting_since, tier: chat.tier });
+      log.push(await insertEvent(trx, chat, 'conversation.overdue', now, chat.agent_id, { awaitingSince: chat.awaiting_since, tier: chat.tier }));
       const a = await trx.selectFrom('agents').select('overdue_in_row').where('id', '=', chat.agent_id).executeTakeFirst();
       return a?.overdue_in_row;
     });
@@ -248,7 +275,7 @@ export class RoutingStore {
 
   /** The chat has waited on the customer long enough: free the agent's slot. */
   async hold(chat: ConversationRow, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.step(async (trx, log) => {
       const r = await trx
         .updateTable('conversations')
         .set({ on_hold: 1, hold_due_at: null })
@@ -259,14 +286,14 @@ export class RoutingStore {
         .executeTakeFirst();
       if (!rows(r) || !chat.agent_id) return false;
       await releaseSlot(trx, chat.agent_id);
-      await insertEvent(trx, chat, 'conversation.on_hold', now, chat.agent_id, null);
+      log.push(await insertEvent(trx, chat, 'conversation.on_hold', now, chat.agent_id, null));
       return true;
     });
   }
 
   /** The customer wrote again: the chat takes its slot back, even over the cap (the agent keeps it). */
   async unhold(chatId: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.step(async (trx, log) => {
       const chat = await trx.selectFrom('conversations').selectAll().where('id', '=', chatId).executeTakeFirst();
       if (!chat?.agent_id) return false;
       const r = await trx
@@ -278,7 +305,7 @@ export class RoutingStore {
         .executeTakeFirst();
       if (!rows(r)) return false;
       await trx.updateTable('agents').set((eb) => ({ active_count: eb('active_count', '+', 1) })).where('id', '=', chat.agent_id).execute();
-      await insertEvent(trx, chat, 'conversation.resumed', now, chat.agent_id, null);
+      log.push(await insertEvent(trx, chat, 'conversation.resumed', now, chat.agent_id, null));
       return true;
     });
   }

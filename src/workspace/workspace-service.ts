@@ -3,7 +3,7 @@ import type { AgentDirectory } from '../routing/agent-directory';
 import type { DeadlineWatcher } from '../routing/deadline-watcher';
 import { type RoutingConfig, tierById } from '../routing/routing-config';
 import type { Router } from '../routing/router';
-import { insertEvent, type RoutingStore } from '../routing/routing-store';
+import type { RoutingStore } from '../routing/routing-store';
 import type { AgentsTable, AgentStatus } from '../store/tables';
 
 /** A refused agent action: HTTP status, stable code, readable reason. */
@@ -125,7 +125,13 @@ export class WorkspaceService {
       if (!(await this.deps.store.requeue({ ...chat, grp: to.group }, now, `transfer to group ${to.group}`))) {
         throw new WorkspaceError(409, 'not_open', 'the conversation changed hands; reload');
       }
-      await insertEvent(this.deps.store.database.db, chat, 'conversation.transferred', now, actor.id, { kind: 'manual', from: chat.agent_id, group: to.group, note: to.note ?? null });
+      await this.deps.store.logEvent(chat, 'conversation.transferred', now, null, {
+        kind: 'manual',
+        by: actor.id,
+        from: chat.agent_id,
+        group: to.group,
+        note: to.note ?? null,
+      }, to.note ?? null);
       await this.deps.router.kick();
       return { group: to.group };
     }
@@ -138,14 +144,11 @@ export class WorkspaceService {
     const target = await this.deps.store.agent(agentId);
     if (!target) throw new WorkspaceError(404, 'unknown_agent', `agent ${agentId} does not exist`, 'agentId');
     if (agentId !== actor.id) {
-      await insertEvent(
-        this.deps.store.database.db,
-        { id: '', customer_key: '', channel: '' },
-        'agent.status_forced',
-        this.deps.clock(),
-        agentId,
-        { by: actor.id, from: target.status, to: status },
-      );
+      await this.deps.store.logEvent({ id: '', customer_key: '', channel: '' }, 'agent.status_forced', this.deps.clock(), agentId, {
+        by: actor.id,
+        from: target.status,
+        to: status,
+      });
     }
     await this.deps.router.setStatus(agentId, status);
   }

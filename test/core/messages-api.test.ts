@@ -177,3 +177,24 @@ describe('bad input on POST /api/messages', () => {
     expect(r.body.error.code).toBe('not_found');
   });
 });
+
+describe('the widget on a shop’s own domain', () => {
+  it('may call the widget endpoints cross-origin (token auth, no cookies)', async () => {
+    const app = await startTestApp('sqlite');
+    try {
+      const pre = await fetch(`${app.url}/api/messages`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+      expect(pre.headers.get('access-control-allow-headers')).toContain('content-type');
+      const session = await fetch(`${app.url}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://shop.example' }, body: '{}' });
+      expect(session.headers.get('access-control-allow-origin')).toBe('*');
+      const agentApi = await fetch(`${app.url}/api/me`, { headers: { origin: 'https://shop.example' } });
+      expect(agentApi.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await app.close();
+    }
+  });
+});
