@@ -22,8 +22,8 @@ export class LiveHub {
   private readonly everything = new Set<Listener>();
 
   subscribe(customerKey: string, listener: Listener): () => void {
-    let set = this.byCustomer.get(customerKey);
-    if (!set) this.byCustomer.set(customerKey, (set = new Set()));
+    const set = this.byCustomer.get(customerKey) ?? new Set<Listener>();
+    this.byCustomer.set(customerKey, set);
     set.add(listener);
     return () => {
       set.delete(listener);

@@ -100,7 +100,9 @@ export function compileMatcher(
     if (hasHan(n.compact)) han.add(n.compact, payload);
     else if (n.stems.length) {
       latin.add(` ${n.stems.join(' ')} `, payload);
-      n.words.forEach((w, i) => latinVocabulary.set(w, n.stems[i]!));
+      n.words.forEach((w, i) => {
+        latinVocabulary.set(w, n.stems[i]!);
+      });
     }
   };
 
@@ -175,7 +177,10 @@ export function compileMatcher(
     const byIntent = new Map<number, Acc>();
     const accFor = (i: number) => {
       let a = byIntent.get(i);
-      if (!a) byIntent.set(i, (a = { ruleHits: new Map() }));
+      if (!a) {
+        a = { ruleHits: new Map() };
+        byIntent.set(i, a);
+      }
       return a;
     };
     for (const { span, payload } of hits) {
@@ -184,7 +189,10 @@ export function compileMatcher(
       else {
         const acc = accFor(payload.intent);
         let rh = acc.ruleHits.get(payload.rule);
-        if (!rh) acc.ruleHits.set(payload.rule, (rh = { groups: new Set(), spans: [], words: [] }));
+        if (!rh) {
+          rh = { groups: new Set(), spans: [], words: [] };
+          acc.ruleHits.set(payload.rule, rh);
+        }
         if (payload.kind === 'rule-none') rh.vetoedBy ??= payload.keyword;
         else {
           rh.groups.add(payload.group);
@@ -208,8 +216,7 @@ export function compileMatcher(
       for (const [r, rh] of acc.ruleHits) {
         const rule = intent.rules[r]!;
         const satisfied =
-          (rule.any !== undefined && rh.groups.has(ANY)) ||
-          (rule.all !== undefined && rule.all.every((_, g) => rh.groups.has(g)));
+          (rule.any !== undefined && rh.groups.has(ANY)) || rule.all?.every((_, g) => rh.groups.has(g)) === true;
         if (!satisfied) continue;
         const covered = new Uint8Array(len);
         for (const s of rh.spans) covered.fill(1, s.start, s.end);

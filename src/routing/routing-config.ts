@@ -78,7 +78,11 @@ export const routingConfigSchema = z
     need(c.escalationTier, ['escalationTier']);
     need(c.vipTier, ['vipTier']);
     for (const [ch, t] of Object.entries(c.channelTiers)) need(t, ['channelTiers', ch]);
-    for (const lvl of Object.keys(c.levels) as Level[]) c.levels[lvl].tiers.forEach((t, i) => need(t, ['levels', lvl, 'tiers', i]));
+    for (const lvl of Object.keys(c.levels) as Level[]) {
+      c.levels[lvl].tiers.forEach((t, i) => {
+        need(t, ['levels', lvl, 'tiers', i]);
+      });
+    }
     if (!c.groups[c.defaultGroup]) ctx.addIssue({ code: 'custom', path: ['defaultGroup'], message: `group "${c.defaultGroup}" is not defined` });
     c.tiers.forEach((t, i) => {
       if (t.transferAfterSeconds < t.overdueAfterSeconds) {
