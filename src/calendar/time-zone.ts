@@ -43,7 +43,23 @@ export interface LocalTime {
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
+// Every message asks for the local time (greeting day, business hours): Intl's formatToParts is
+// slow enough to matter, and the answer only changes once a minute.
+const recent = new Map<string, LocalTime>();
+
 export function localTime(ms: number, tz: string): LocalTime {
+  const minuteStart = Math.floor(ms / 60_000) * 60_000;
+  const key = `${tz}|${minuteStart}`;
+  let base = recent.get(key);
+  if (!base) {
+    base = computeLocalTime(minuteStart, tz);
+    if (recent.size > 1000) recent.clear();
+    recent.set(key, base);
+  }
+  return base;
+}
+
+function computeLocalTime(ms: number, tz: string): LocalTime {
   const p: Record<string, string> = {};
   for (const part of formatter(tz).formatToParts(ms)) p[part.type] = part.value;
   const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);

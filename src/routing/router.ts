@@ -82,9 +82,10 @@ export class Router {
   async runOnce(): Promise<number> {
     const { store, clock } = this.deps;
     const config = this.config;
-    const queue = await store.queue(QUEUE_BATCH);
-    if (!queue.length) return 0;
+    // Agents first: with no free slot anywhere (the common case under load) the queue is not read.
     const agents: AgentView[] = (await store.agents()).map(toAgentView);
+    if (!agents.some((a) => a.status === 'online' && !a.test && a.active < a.cap)) return 0;
+    const queue = await store.queue(QUEUE_BATCH);
     let assigned = 0;
     for (const chat of queue) {
       if (!agents.some((a) => a.status === 'online' && !a.test && a.active < a.cap)) break;

@@ -32,12 +32,7 @@ export class ConversationStore {
       .where('key', '=', customerKey)
       .executeTakeFirst();
     if (!customer?.conversation_id) return { customer };
-    const conversation = await this.database.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('id', '=', customer.conversation_id)
-      .executeTakeFirst();
-    return { customer, conversation };
+    return { customer, conversation: await this.conversation(customer.conversation_id) };
   }
 
   async conversation(id: string): Promise<ConversationRow | undefined> {
