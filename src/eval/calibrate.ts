@@ -101,11 +101,14 @@ export function stratifiedFolds(
   labels.forEach((l, i) => {
     const key = l ?? '\u0000out-of-scope';
     let lg = byLabel.get(key);
-    if (!lg) byLabel.set(key, (lg = new Map()));
+    if (!lg) {
+      lg = new Map();
+      byLabel.set(key, lg);
+    }
     const g = groups?.[i] ?? i;
-    let list = lg.get(g);
-    if (!list) lg.set(g, (list = []));
-    list.push(i);
+    const list = lg.get(g);
+    if (list) list.push(i);
+    else lg.set(g, [i]);
   });
   const fold = new Array<number>(labels.length).fill(0);
   const total = new Array<number>(k).fill(0);
@@ -120,7 +123,8 @@ export function stratifiedFolds(
     const mine = new Array<number>(k).fill(0);
     for (const g of list) {
       let f = 0;
-      for (let c = 1; c < k; c++) if (mine[c]! < mine[f]! || (mine[c] === mine[f] && total[c]! < total[f]!)) f = c;
+      for (let c = 1; c < k; c++)
+        if (mine[c]! < mine[f]! || (mine[c] === mine[f] && total[c]! < total[f]!)) f = c;
       for (const line of g) fold[line] = f;
       mine[f]! += g.length;
       total[f]! += g.length;
@@ -155,7 +159,8 @@ export function nearDuplicateGroups(lines: readonly LabelledLine[], similarity: 
       const x = xs[i]!;
       dot.clear();
       for (let j = 0; j < x.idx.length; j++) {
-        for (const p of postings.get(x.idx[j]!) ?? []) dot.set(p.line, (dot.get(p.line) ?? 0) + p.v * x.val[j]!);
+        for (const p of postings.get(x.idx[j]!) ?? [])
+          dot.set(p.line, (dot.get(p.line) ?? 0) + p.v * x.val[j]!);
       }
       for (const [other, d] of dot) if (d >= similarity) parent[find(i)] = find(other);
       for (let j = 0; j < x.idx.length; j++) {
@@ -170,7 +175,9 @@ export function nearDuplicateGroups(lines: readonly LabelledLine[], similarity: 
 }
 
 /** Trains on lines with an intent; returns a scorer of texts. */
-export type TrainScorer = (train: readonly LabelledLine[]) => (text: string) => { intent: string | null; score: number };
+export type TrainScorer = (
+  train: readonly LabelledLine[],
+) => (text: string) => { intent: string | null; score: number };
 
 /** Every line scored by a model trained on the other folds. */
 export function crossValidatedScores(
@@ -217,5 +224,10 @@ export function calibrate(
   const t0 = performance.now();
   const folds = options.folds ?? 5;
   const scored = crossValidatedScores(lines, train, folds, options.seed ?? 1, options.groupSimilarity);
-  return { choice: chooseThreshold(scored, options.target, options.z ?? 1), folds, scored, ms: performance.now() - t0 };
+  return {
+    choice: chooseThreshold(scored, options.target, options.z ?? 1),
+    folds,
+    scored,
+    ms: performance.now() - t0,
+  };
 }

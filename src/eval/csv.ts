@@ -40,6 +40,10 @@ export function parseCsvRecords(source: string): { records: CsvRecord[]; issues:
     // One record: fields until an unquoted line break or the end.
     for (;;) {
       let field = '';
+      // Spaces before an opening quote (`a, "b, c"`) are layout, not part of the field.
+      let q = i;
+      while (s[q] === ' ' || s[q] === '\t') q++;
+      if (s[q] === '"') i = q;
       if (s[i] === '"') {
         const quoteLine = line;
         i++;
@@ -54,6 +58,7 @@ export function parseCsvRecords(source: string): { records: CsvRecord[]; issues:
             }
             i++;
             closed = true;
+            while (s[i] === ' ' || s[i] === '\t') i++;
             break;
           }
           if (c === '\n') line++;
@@ -68,7 +73,8 @@ export function parseCsvRecords(source: string): { records: CsvRecord[]; issues:
         }
       } else {
         while (i < n && s[i] !== ',' && s[i] !== '\n' && s[i] !== '\r') {
-          if (s[i] === '"') bad ??= 'quote inside an unquoted field (quote the whole field and double the quote)';
+          if (s[i] === '"')
+            bad ??= 'quote inside an unquoted field (quote the whole field and double the quote)';
           field += s[i++];
         }
       }

@@ -58,11 +58,17 @@ export interface EvalMetrics {
   topErrors: ErrorCount[];
 }
 
-export function computeMetrics(outcomes: readonly Outcome[], handoffIntents: ReadonlySet<string> = new Set()): EvalMetrics {
+export function computeMetrics(
+  outcomes: readonly Outcome[],
+  handoffIntents: ReadonlySet<string> = new Set(),
+): EvalMetrics {
   const per = new Map<string, { support: number; answered: number; correct: number }>();
   const entry = (id: string) => {
     let e = per.get(id);
-    if (!e) per.set(id, (e = { support: 0, answered: 0, correct: 0 }));
+    if (!e) {
+      e = { support: 0, answered: 0, correct: 0 };
+      per.set(id, e);
+    }
     return e;
   };
   const errors = new Map<string, ErrorCount>();

@@ -1,6 +1,12 @@
 import type { Intent } from '../content/schemas';
-import { defaultFeatureOptions, type FeatureOptions, FeatureSpace, type SparseVector } from './example-features';
+import {
+  defaultFeatureOptions,
+  type FeatureOptions,
+  FeatureSpace,
+  type SparseVector,
+} from './example-features';
 import { defaultSoftmaxOptions, SoftmaxModel, type SoftmaxOptions } from './example-softmax';
+import { defaultFillers } from './fillers';
 import type { Candidate, CandidateSource } from './matcher';
 import { type NormalizedText, normalize, tokens } from './normalize';
 
@@ -12,6 +18,11 @@ import { type NormalizedText, normalize, tokens } from './normalize';
  * examples' vocabulary knows: score = p(intent | message) × √known, where `known` is the idf-weighted
  * share of the message's words seen in any example. A message made mostly of words no example uses
  * ("…and how do I cook pasta on mars") is not confidently anything, whatever the softmax says.
+ * One more class, trained on `negatives` (by default the matcher's filler words) and never returned,
+ * takes the probability of messages that are only politeness or function words ("please", "亲").
+ *
+ * After training, each feature's K weights are centred and the ones near zero dropped (see
+ * example-softmax.ts), so a message costs its normalisation plus ~nnz × 25 multiply-adds.
  *
  * Scores are not calibrated probabilities of being right; `src/eval/calibrate.ts` turns a target
  * precision into a threshold on them by cross-validation.
@@ -31,10 +42,16 @@ export interface ExampleIndexOptions {
   minScore: number;
   /** Fold traditional Chinese to simplified in `classify()` (as the matcher does). Default true. */
   simplify: boolean;
+  /**
+   * Texts that are no intent: trained as one more class that is never a candidate, so a message like
+   * them ("please", "ok thanks") gives its probability mass to "nothing" rather than to the intent
+   * with the fewest counter-examples. Default: the matcher's filler words, one per text.
+   */
+  negatives: readonly string[];
 }
 
 export interface ExampleMatch {
-  /** Best intent, or null when the index has no intents or the message has no known feature. */
+  /** Best intent, or null when the index has no intents or no word of the message is in an example. */
   intent: string | null;
   score: number;
   /** Best score of another intent. */
@@ -85,19 +102,28 @@ export function buildExampleIndex(
     normalized.push(normalize(e.text, { simplify }));
   }
   const K = intents.length;
+  // Class K, when there are negatives: "none of the intents".
+  const negatives = K ? (options.negatives ?? defaultFillers) : [];
+  for (const text of negatives) {
+    const n = normalize(text, { simplify });
+    if (!n.text) continue;
+    ys.push(K);
+    normalized.push(n);
+  }
+  const classes = K + (ys.length > examples.length ? 1 : 0);
   const xs = space.fit(normalized);
-  const model = SoftmaxModel.train(xs, ys, Math.max(K, 1), space.size, training);
+  const model = SoftmaxModel.train(xs, ys, Math.max(classes, 1), space.size, training);
 
   // Feature id → word, to explain a candidate by the words that voted for it.
   const wordOf = new Map<number, string>();
-  for (const n of normalized) {
+  for (const n of normalized.slice(0, examples.length)) {
     for (const t of tokens(n)) {
       const id = space.wordId(t);
-      if (id !== undefined && !wordOf.has(id)) wordOf.set(id, t);
+      if (id >= 0 && !wordOf.has(id)) wordOf.set(id, t);
     }
   }
 
-  const probs = new Float64Array(Math.max(K, 1));
+  const probs = new Float64Array(Math.max(classes, 1));
 
   function score(n: NormalizedText): SparseVector | undefined {
     if (!K) return undefined;
@@ -111,7 +137,8 @@ export function buildExampleIndex(
 
   function best(n: NormalizedText): ExampleMatch {
     const x = score(n);
-    if (!x) return { intent: null, score: 0, second: 0, known: 0 };
+    // Not one word of the message occurs in an example: whatever the n-grams say, it is nothing known.
+    if (!x || x.known === 0) return { intent: null, score: 0, second: 0, known: x?.known ?? 0 };
     let a = 0;
     let second = 0;
     for (let k = 1; k < K; k++) {
@@ -125,7 +152,7 @@ export function buildExampleIndex(
 
   function candidates(n: NormalizedText): Candidate[] {
     const x = score(n);
-    if (!x) return [];
+    if (!x || x.known === 0) return [];
     const top: number[] = [];
     for (let k = 0; k < K; k++) {
       if (probs[k]! < minScore) continue;
@@ -136,14 +163,24 @@ export function buildExampleIndex(
         if (top.length > maxCandidates) top.pop();
       }
     }
-    return top.map((k) => ({
-      intent: intents[k]!,
-      score: probs[k]!,
-      coverage: x.known,
-      rule: -1,
-      words: votingWords(x, k),
-      source: 'example' as const,
-    }));
+    return top.map((k) => {
+      let words: string[] | undefined;
+      return {
+        intent: intents[k]!,
+        score: probs[k]!,
+        coverage: x.known,
+        rule: -1,
+        // Worked out only when someone reads them (explanations, logs): most messages never need it.
+        get words() {
+          words ??= votingWords(x, k);
+          return words;
+        },
+        set words(value: string[]) {
+          words = value;
+        },
+        source: 'example' as const,
+      };
+    });
   }
 
   /** Up to four words of the message that raise intent k most. */

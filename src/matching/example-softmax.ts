@@ -10,7 +10,7 @@ import type { SparseVector } from './example-features';
  */
 
 export interface SoftmaxOptions {
-  /** Passes over the examples; undefined: enough for ~75 000 SGD steps, between 5 and 60 passes. */
+  /** Passes over the examples; undefined: enough for ~40 000 SGD steps, between 5 and 60 passes. */
   epochs?: number;
   /** Step size (vectors have L2 norm 1). */
   learningRate: number;
@@ -54,7 +54,7 @@ export class SoftmaxModel {
     const grad = new Float64Array(K);
     const order = Array.from(xs.keys());
     const rand = mulberry32(o.seed);
-    const epochs = o.epochs ?? Math.min(60, Math.max(5, Math.ceil(75_000 / Math.max(1, xs.length))));
+    const epochs = o.epochs ?? Math.min(60, Math.max(5, Math.ceil(40_000 / Math.max(1, xs.length))));
     let scale = 1; // true weights = scale × w (lazy L2 decay)
     let t = 0;
     for (let epoch = 0; epoch < epochs && K > 1; epoch++) {
@@ -138,9 +138,15 @@ export class SoftmaxModel {
     return softmaxInPlace(this.logits(x, out));
   }
 
+  /** Weights kept for feature `f` (the cost of the feature in `logits`). */
+  rowLength(f: number): number {
+    return this.start[f + 1]! - this.start[f]!;
+  }
+
   /** The weight of feature `f` for class `k` (0 when dropped). */
   weight(f: number, k: number): number {
-    for (let q = this.start[f]!, end = this.start[f + 1]!; q < end; q++) if (this.cls[q] === k) return this.wt[q]!;
+    for (let q = this.start[f]!, end = this.start[f + 1]!; q < end; q++)
+      if (this.cls[q] === k) return this.wt[q]!;
     return 0;
   }
 }
