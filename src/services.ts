@@ -89,7 +89,7 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
   const live = await LiveConfig.open(
     new ConfigVersions(database),
     () => ({ shop: settings, intents: pack.intents, replies: pack.replies, routing: defaultRoutingConfig() }),
-    () => [],
+    undefined, // example matching as the shop's settings say
     clock,
     log,
   );

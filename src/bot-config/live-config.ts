@@ -19,7 +19,7 @@ export class LiveConfig {
   private constructor(
     private readonly versions: ConfigVersions,
     initial: CompiledContent,
-    private readonly extraSources: ExtraSourceFactory,
+    private readonly extraSources: ExtraSourceFactory | undefined,
     private readonly clock: () => number,
     private readonly log: Logger,
   ) {
@@ -30,7 +30,7 @@ export class LiveConfig {
   static async open(
     versions: ConfigVersions,
     seed: () => BotConfig,
-    extraSources: ExtraSourceFactory,
+    extraSources: ExtraSourceFactory | undefined,
     clock: () => number,
     log: Logger,
   ): Promise<LiveConfig> {

@@ -1,4 +1,5 @@
 import type { BotConfig } from '../bot-config/bot-config';
+import { packExampleSource } from '../matching/example-matcher';
 import { type CandidateSource, compileMatcher, type Matcher } from '../matching/matcher';
 import type { RoutingConfig } from '../routing/routing-config';
 import type { ShopSettings } from '../shop/settings';
@@ -18,9 +19,15 @@ export interface CompiledContent {
 
 export type ExtraSourceFactory = (pack: ContentPack) => CandidateSource[];
 
-export function compileContent(document: BotConfig, version: number, extraSources: ExtraSourceFactory = () => []): CompiledContent {
+/** The intents' examples as a second opinion, when the shop turned it on. */
+export const exampleSources = (threshold: number, enabled: boolean): ExtraSourceFactory => (pack) =>
+  enabled && pack.intents.some((i) => i.examples.length) ? [packExampleSource(pack.intents, threshold).source] : [];
+
+export function compileContent(document: BotConfig, version: number, extraSources?: ExtraSourceFactory): CompiledContent {
   const pack = { intents: document.intents, replies: document.replies };
-  const matcher = compileMatcher(pack.intents, document.shop.matcher, extraSources(pack));
+  const { threshold, useExamples } = document.shop.matcher;
+  const sources = (extraSources ?? exampleSources(threshold, useExamples))(pack);
+  const matcher = compileMatcher(pack.intents, document.shop.matcher, sources);
   return {
     version,
     document,
