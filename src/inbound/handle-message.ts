@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../shared/ids';
 import { describeOpening, isOpen, localDate, nextOpening } from '../calendar/business-hours';
 import type { LiveContent } from '../content/live-content';
 import { renderReply } from '../content/render-reply';
@@ -38,7 +38,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
 
   async function handle(message: InboundMessage, key: string, receivedAt: number, allowed: boolean): Promise<HandledMessage> {
     // A platform redelivering a message it already gave us (retries, Slack's re-sends) is answered once.
-    const inboundId = message.platformMessageId ? `in:${key}:${message.platformMessageId}` : randomUUID();
+    const inboundId = message.platformMessageId ? `in:${key}:${message.platformMessageId}` : newId();
     if (message.platformMessageId && (await deps.store.eventExists(inboundId))) {
       return { conversationId: '', intent: null, score: 0, replies: [], handoff: false, throttled: false, duplicate: true };
     }
@@ -58,7 +58,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
     // A chat a person has taken on (or is about to) stays open however long the customer was away.
     const fresh = !stored || stored.status === 'closed' || (stored.status === 'bot' && receivedAt - stored.last_message_at > idle);
     const conversation: ConversationRow = fresh
-      ? newConversation(randomUUID(), key, message.channel, receivedAt)
+      ? newConversation(newId(), key, message.channel, receivedAt)
       : { ...stored };
     const wasOnHold = conversation.on_hold === 1;
     customer.conversation_id = conversation.id;
@@ -199,7 +199,7 @@ function event(
   rest: Partial<NewEvent>,
 ): NewEvent {
   return {
-    id: randomUUID(),
+    id: newId(),
     conversation_id: conversation.id,
     customer_key: conversation.customer_key,
     channel: conversation.channel,

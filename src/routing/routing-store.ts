@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { newId } from '../shared/ids';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../store/database';
 import type { AgentsTable, AgentStatus, ConversationsTable, EventsTable, Tables } from '../store/tables';
@@ -90,7 +91,8 @@ export class RoutingStore {
     return this.db
       .selectFrom('conversations')
       .selectAll()
-      .where('status', '=', 'waiting')
+      // A literal, not a parameter: only then can the planners use the partial queue index.
+      .where('status', '=', sql.lit('waiting'))
       .orderBy('queue_key')
       .orderBy('id')
       .limit(limit)
@@ -101,7 +103,7 @@ export class RoutingStore {
     const r = await this.db
       .selectFrom('conversations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'waiting')
+      .where('status', '=', sql.lit('waiting'))
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
@@ -111,7 +113,7 @@ export class RoutingStore {
     const r = await this.db
       .selectFrom('conversations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'waiting')
+      .where('status', '=', sql.lit('waiting'))
       .where((eb) => eb.or([eb('queue_key', '<', queueKey), eb.and([eb('queue_key', '=', queueKey), eb('id', '<', id)])]))
       .executeTakeFirstOrThrow();
     return Number(r.n) + 1;
@@ -122,7 +124,7 @@ export class RoutingStore {
       .selectFrom('conversations')
       .selectAll()
       .where('agent_id', '=', agentId)
-      .where('status', '=', 'assigned')
+      .where('status', '=', sql.lit('assigned'))
       .orderBy('assigned_at')
       .execute();
   }
@@ -383,7 +385,7 @@ export async function insertEvent(
   text: string | null = null,
 ): Promise<Omit<EventsTable, 'seq'>> {
   const row = {
-    id: randomUUID(),
+    id: newId(),
     conversation_id: chat.id,
     customer_key: chat.customer_key,
     channel: chat.channel,

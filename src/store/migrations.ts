@@ -40,7 +40,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('closed_at', time)
           .addColumn('reply_turn', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
-        await db.schema.createIndex('conversations_status').on('conversations').columns(['status', 'last_message_at']).execute();
         await db.schema.createIndex('conversations_customer').on('conversations').columns(['customer_key', 'started_at']).execute();
         await db.schema
           .createTable('events')
@@ -110,11 +109,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           await db.schema.alterTable('conversations').addColumn(flag, 'integer', (c) => c.notNull().defaultTo(0)).execute();
         }
         await db.schema.alterTable('customers').addColumn('last_agent_id', 'text').execute();
-        await db.schema.createIndex('conversations_queue').on('conversations').columns(['status', 'queue_key']).execute();
-        await db.schema.createIndex('conversations_agent').on('conversations').columns(['agent_id', 'status']).execute();
-        await db.schema.createIndex('conversations_overdue_due').on('conversations').column('overdue_due_at').execute();
-        await db.schema.createIndex('conversations_transfer_due').on('conversations').column('transfer_due_at').execute();
-        await db.schema.createIndex('conversations_hold_due').on('conversations').column('hold_due_at').execute();
+        // Partial indexes: most conversations never reach a person, and their writes should not pay
+        // for indexes only routing reads.
+        await db.schema
+          .createIndex('conversations_queue')
+          .on('conversations')
+          .columns(['queue_key', 'id'])
+          .where(sql.ref('status'), '=', 'waiting')
+          .execute();
+        await db.schema
+          .createIndex('conversations_agent')
+          .on('conversations')
+          .column('agent_id')
+          .where(sql.ref('status'), '=', 'assigned')
+          .execute();
+        for (const due of ['overdue_due_at', 'transfer_due_at', 'hold_due_at']) {
+          await db.schema
+            .createIndex(`conversations_${due.replace('_at', '')}`)
+            .on('conversations')
+            .column(due)
+            .where(sql.ref(due), 'is not', null)
+            .execute();
+        }
       },
     },
     '0003-config-versions': {
@@ -139,6 +155,49 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('detail', 'text')
           .execute();
         await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+      },
+    },
+    '0004-reports': {
+      // Reports (src/reports): conversation lookups by start, the manual spam flag, orders for
+      // conversion, agent presence for time online, and the state of the first-response alert.
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('conversations_started').on('conversations').column('started_at').execute();
+        await db.schema
+          .createTable('report_flags')
+          .addColumn('conversation_id', 'text', (c) => c.primaryKey())
+          .addColumn('spam', 'integer', (c) => c.notNull())
+          .addColumn('agent_id', 'text')
+          .addColumn('at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('report_flags_at').on('report_flags').column('at').execute();
+        await db.schema
+          .createTable('orders')
+          .addColumn('order_id', 'text', (c) => c.primaryKey())
+          .addColumn('customer_key', 'text', (c) => c.notNull())
+          .addColumn('paid_at', time, (c) => c.notNull())
+          .addColumn('amount_cents', time, (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('orders_paid').on('orders').column('paid_at').execute();
+        await db.schema.createIndex('orders_customer').on('orders').columns(['customer_key', 'paid_at']).execute();
+        await db.schema
+          .createTable('agent_presence')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('agent_presence_at').on('agent_presence').column('at').execute();
+        await db.schema.createIndex('agent_presence_agent').on('agent_presence').columns(['agent_id', 'at']).execute();
+        await db.schema
+          .createTable('report_alerts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('at', time, (c) => c.notNull())
+          .addColumn('data', 'text')
+          .execute();
+        await db.schema.createIndex('report_alerts_at').on('report_alerts').columns(['kind', 'at']).execute();
       },
     },
   };
