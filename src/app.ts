@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { adminRoutes } from './admin/admin-routes';
 import { mountWebhooks } from './channels/bottender';
 import { messagesRoute } from './channels/web/messages-route';
 import { widgetRoutes } from './channels/web/widget-routes';
@@ -24,6 +25,7 @@ export function createApp(services: Services): express.Express {
   app.use(['/api/messages', '/api/widget'], widgetCors);
   app.use(messagesRoute(services.handleMessage, services.tokens));
   app.use(widgetRoutes(services.store, services.hub, services.tokens));
+  app.use(adminRoutes(services));
   app.use(workspaceRoutes(services));
 
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
