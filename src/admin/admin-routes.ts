@@ -12,7 +12,7 @@ import {
 import { ConfigVersions } from '../bot-config/config-versions';
 import type { PublishResult } from '../bot-config/live-config';
 import { calendarSchema } from '../calendar/business-hours';
-import { type CompiledContent, compileContent, type ExtraSourceFactory } from '../content/live-content';
+import type { CompiledContent } from '../content/live-content';
 import { intentSchema, replySchema } from '../content/schemas';
 import { parseLabelledCsv } from '../eval/csv';
 import { HttpError, parseWith } from '../http/errors';
@@ -134,10 +134,7 @@ export function adminRoutes(services: Services, options: AdminRouteOptions = {})
 
   /** Compiles a draft exactly as the live configuration compiles a version (same extra candidate sources). */
   function compileDraft(doc: BotConfig): CompiledContent {
-    // LiveConfig keeps its candidate-source factory private (undefined: as the document's shop
-    // settings say, e.g. example matching); read it so a draft is matched like a live version.
-    const extra = (live as unknown as { extraSources?: ExtraSourceFactory }).extraSources;
-    return compileContent(doc, 0, extra);
+    return live.compile(doc, 0);
   }
 
   async function liveAt(baseVersion: number) {

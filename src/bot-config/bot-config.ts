@@ -32,10 +32,17 @@ export function validateBotConfig(input: unknown): { config?: BotConfig; issues:
   }
   const config = parsed.data;
   const issues: ConfigIssue[] = [];
-  const where = (kind: 'intent' | 'reply', id: string) => {
-    const list = kind === 'intent' ? config.intents : config.replies;
-    return `${kind === 'intent' ? 'intents' : 'replies'}.${list.findIndex((x) => x.id === id)}`;
+  // Index positions once: a lookup per issue over 10 000 intents would be quadratic.
+  const firstIndex = (list: { id: string }[]) => {
+    const m = new Map<string, number>();
+    list.forEach((x, i) => {
+      if (!m.has(x.id)) m.set(x.id, i);
+    });
+    return m;
   };
+  const index = { intent: firstIndex(config.intents), reply: firstIndex(config.replies) };
+  const where = (kind: 'intent' | 'reply', id: string) =>
+    `${kind === 'intent' ? 'intents' : 'replies'}.${index[kind].get(id) ?? -1}`;
   for (const i of validatePack(config, where)) issues.push(toConfigIssue(i));
   const tiers = new Set(config.routing.tiers.map((t) => t.id));
   config.intents.forEach((intent, n) => {

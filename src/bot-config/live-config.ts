@@ -50,6 +50,11 @@ export class LiveConfig {
     return this.content.current;
   }
 
+  /** Compiles a document the way a publish would (drafts in the try-it box). */
+  compile(document: BotConfig, version: number): CompiledContent {
+    return compileContent(document, version, this.extraSources);
+  }
+
   /** Validate, compile, store as the next version, then swap. Based on a stale version → 409. */
   async publish(input: unknown, baseVersion: number, author: string | null, summary: string | null): Promise<PublishResult> {
     const { config, issues } = validateBotConfig(input);
