@@ -67,7 +67,14 @@ export interface ServiceOptions {
   announceAdmin?: (login: string, password: string) => void;
 }
 
-export async function buildServices({ env, log, pgSchema, clock: givenClock, channelEnv = process.env, announceAdmin }: ServiceOptions): Promise<Services> {
+export async function buildServices({
+  env,
+  log,
+  pgSchema,
+  clock: givenClock,
+  channelEnv = process.env,
+  announceAdmin,
+}: ServiceOptions): Promise<Services> {
   // Files first: a bad intent, reply or settings file stops start-up before anything listens. They
   // seed the database on the first start; after that the database holds the live configuration.
   const pack = loadContentDirs(env.INTENTS_DIR, env.REPLIES_DIR);
@@ -82,7 +89,9 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
   const clock = givenClock ?? Date.now;
   const store = new ConversationStore(database);
   const hub = new LiveHub();
-  const bridge = database.pg ? new PgBridge(database.pg.pool, database.pg.url, database.pg.schema, log) : undefined;
+  const bridge = database.pg
+    ? new PgBridge(database.pg.pool, database.pg.url, database.pg.schema, log)
+    : undefined;
   await bridge?.start(hub);
   const tokens = new VisitorTokens(env.SECRET_KEY ?? secretFromDataDir(env.DATA_DIR));
 
@@ -113,17 +122,44 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
       if (!template) return;
       const customer = await store.load(chat.customer_key);
       const locale = customer.customer?.locale ?? current.settings.defaultLocale;
-      const reply = renderReply(template, 'queue', locale, current.settings.defaultLocale, { shop: current.settings.name, ...values }, 0);
+      const reply = renderReply(
+        template,
+        'queue',
+        locale,
+        current.settings.defaultLocale,
+        { shop: current.settings.name, ...values },
+        0,
+      );
       await delivery.deliver(chat, reply, { type: 'customer.notified', agentId: null, at: clock() });
     },
   });
-  const watcher = new DeadlineWatcher({ store: routingStore, router, hub, clock, log, alertWebhook: env.ALERT_WEBHOOK_URL });
+  const watcher = new DeadlineWatcher({
+    store: routingStore,
+    router,
+    hub,
+    clock,
+    log,
+    alertWebhook: env.ALERT_WEBHOOK_URL,
+  });
   const handoff = routingHandoff(router, watcher, routingStore, clock);
   const handleMessage = createMessageHandler({ store, content, hub, handoff, clock });
   const agents = new AgentDirectory(database, config, clock);
-  await agents.ensureAdmin(env.ADMIN_PASSWORD, announceAdmin ?? ((login, password) => log.warn('first start: admin account created; change this one-time password', { login, password })));
+  await agents.ensureAdmin(
+    env.ADMIN_PASSWORD,
+    announceAdmin ??
+      ((login, password) =>
+        log.warn('first start: admin account created; change this one-time password', { login, password })),
+  );
   const sessions = new Sessions(database, clock);
-  const workspace = new WorkspaceService({ store: routingStore, router, watcher, delivery, directory: agents, config, clock });
+  const workspace = new WorkspaceService({
+    store: routingStore,
+    router,
+    watcher,
+    delivery,
+    directory: agents,
+    config,
+    clock,
+  });
   let refresh: NodeJS.Timeout | undefined;
 
   return {
@@ -148,7 +184,10 @@ export async function buildServices({ env, log, pgSchema, clock: givenClock, cha
     delivery,
     start() {
       watcher.start();
-      refresh = setInterval(() => void live.refresh().catch((e) => log.warn('config refresh failed', { err: String(e) })), 1000);
+      refresh = setInterval(
+        () => void live.refresh().catch((e) => log.warn('config refresh failed', { err: String(e) })),
+        1000,
+      );
       refresh.unref();
     },
     async close() {

@@ -14,13 +14,20 @@ export class Sessions {
   ) {}
 
   async login(login: string, password: string): Promise<{ token: string; agent: AgentsTable } | undefined> {
-    const agent = await this.database.db.selectFrom('agents').selectAll().where('login', '=', login).executeTakeFirst();
+    const agent = await this.database.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('login', '=', login)
+      .executeTakeFirst();
     // Verify against a dummy hash for unknown logins too, so timing does not reveal which exist.
     const ok = await verifyPassword(password, agent?.password_hash ?? DUMMY_HASH);
     if (!agent || !ok) return undefined;
     const token = randomBytes(32).toString('base64url');
     const now = this.clock();
-    await this.database.db.insertInto('sessions').values({ token_hash: hash(token), agent_id: agent.id, created_at: now, expires_at: now + TTL_MS }).execute();
+    await this.database.db
+      .insertInto('sessions')
+      .values({ token_hash: hash(token), agent_id: agent.id, created_at: now, expires_at: now + TTL_MS })
+      .execute();
     return { token, agent };
   }
 

@@ -46,9 +46,16 @@ export function validateBotConfig(input: unknown): { config?: BotConfig; issues:
   for (const i of validatePack(config, where)) issues.push(toConfigIssue(i));
   const tiers = new Set(config.routing.tiers.map((t) => t.id));
   config.intents.forEach((intent, n) => {
-    if (!tiers.has(intent.tier)) issues.push({ path: `intents.${n}.tier`, message: `tier "${intent.tier}" is referenced but not defined` });
+    if (!tiers.has(intent.tier))
+      issues.push({
+        path: `intents.${n}.tier`,
+        message: `tier "${intent.tier}" is referenced but not defined`,
+      });
     if (intent.group && !config.routing.groups[intent.group]) {
-      issues.push({ path: `intents.${n}.group`, message: `group "${intent.group}" is referenced but not defined` });
+      issues.push({
+        path: `intents.${n}.group`,
+        message: `group "${intent.group}" is referenced but not defined`,
+      });
     }
   });
   return issues.length ? { issues } : { config, issues };
@@ -59,12 +66,20 @@ function toConfigIssue(i: ContentIssue): ConfigIssue {
 }
 
 /** Paths whose value differs between two documents: the diff shown in the version history. */
-export function diffConfig(before: unknown, after: unknown, path = ''): { path: string; before: unknown; after: unknown }[] {
+export function diffConfig(
+  before: unknown,
+  after: unknown,
+  path = '',
+): { path: string; before: unknown; after: unknown }[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   const isObj = (v: unknown) => v !== null && typeof v === 'object';
-  if (!isObj(before) || !isObj(after) || Array.isArray(before) !== Array.isArray(after)) return [{ path, before, after }];
+  if (!isObj(before) || !isObj(after) || Array.isArray(before) !== Array.isArray(after))
+    return [{ path, before, after }];
   // Arrays of things with ids (intents, replies, tiers) are compared by id, so an insert is one change.
-  const keyed = (v: unknown) => (Array.isArray(v) && v.every((x) => isObj(x) && typeof (x as { id?: unknown }).id === 'string') ? v : undefined);
+  const keyed = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => isObj(x) && typeof (x as { id?: unknown }).id === 'string')
+      ? v
+      : undefined;
   const a = keyed(before);
   const b = keyed(after);
   const out: { path: string; before: unknown; after: unknown }[] = [];
@@ -72,14 +87,21 @@ export function diffConfig(before: unknown, after: unknown, path = ''): { path: 
     const byId = (list: { id: string }[]) => new Map(list.map((x) => [x.id, x]));
     const ma = byId(a as { id: string }[]);
     const mb = byId(b as { id: string }[]);
-    for (const id of new Set([...ma.keys(), ...mb.keys()])) out.push(...diffConfig(ma.get(id), mb.get(id), `${path}${path ? '.' : ''}${id}`));
+    for (const id of new Set([...ma.keys(), ...mb.keys()]))
+      out.push(...diffConfig(ma.get(id), mb.get(id), `${path}${path ? '.' : ''}${id}`));
     return out;
   }
   // Other arrays (keywords, variants) change as a whole: "index 3 changed" tells an admin nothing.
   if (Array.isArray(before)) return [{ path, before, after }];
   const keys = new Set([...Object.keys(before as object), ...Object.keys(after as object)]);
   for (const k of keys) {
-    out.push(...diffConfig((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], `${path}${path ? '.' : ''}${k}`));
+    out.push(
+      ...diffConfig(
+        (before as Record<string, unknown>)[k],
+        (after as Record<string, unknown>)[k],
+        `${path}${path ? '.' : ''}${k}`,
+      ),
+    );
   }
   return out;
 }

@@ -24,9 +24,15 @@ const everyDay = ['09:00-23:00'];
 
 export const calendarSchema = z.strictObject({
   timezone: z.string().refine(isValidTimeZone, 'not a known IANA time zone').default('Asia/Shanghai'),
-  weekly: z
-    .strictObject({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day })
-    .default({ mon: everyDay, tue: everyDay, wed: everyDay, thu: everyDay, fri: everyDay, sat: everyDay, sun: everyDay }),
+  weekly: z.strictObject({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }).default({
+    mon: everyDay,
+    tue: everyDay,
+    wed: everyDay,
+    thu: everyDay,
+    fri: everyDay,
+    sat: everyDay,
+    sun: everyDay,
+  }),
   /** Closed all day. */
   holidays: z.array(dateSchema).default([]),
   /** Special hours that replace the weekly ones on a date ([] = closed). */
@@ -55,10 +61,13 @@ const weekdayOf = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 
 export function isOpen(cal: Calendar, ms: number): boolean {
   const now = localTime(ms, cal.timezone);
-  if (intervalsOn(cal, now.date, now.weekday).some((i) => i.start <= now.minute && now.minute < i.end)) return true;
+  if (intervalsOn(cal, now.date, now.weekday).some((i) => i.start <= now.minute && now.minute < i.end))
+    return true;
   // Yesterday's overnight shift may still be running.
   const yesterday = addDays(now.date, -1);
-  return intervalsOn(cal, yesterday, weekdayOf(yesterday)).some((i) => i.end > 1440 && now.minute < i.end - 1440);
+  return intervalsOn(cal, yesterday, weekdayOf(yesterday)).some(
+    (i) => i.end > 1440 && now.minute < i.end - 1440,
+  );
 }
 
 /** When agents are next on duty: `ms` itself if open now, else the next opening within two weeks. */

@@ -31,7 +31,11 @@ export class Delivery {
       meta.type,
       meta.at,
       meta.agentId,
-      { kind: reply.kind, ...(reply.templateId ? { template: reply.templateId } : {}), ...(reply.quickReplies ? { quickReplies: reply.quickReplies } : {}) },
+      {
+        kind: reply.kind,
+        ...(reply.templateId ? { template: reply.templateId } : {}),
+        ...(reply.quickReplies ? { quickReplies: reply.quickReplies } : {}),
+      },
       reply.text,
     );
     this.hub.publish(toLiveMessage(event));
@@ -42,7 +46,10 @@ export class Delivery {
         await this.platform.send(chat.channel as Parameters<Outbox['send']>[0], externalId, [reply]);
       } catch (e) {
         this.log.error('delivery failed', { conversationId: chat.id, channel: chat.channel, err: String(e) });
-        await insertEvent(this.database.db, chat, 'delivery.failed', Date.now(), meta.agentId, { eventId: event.id, error: String(e) });
+        await insertEvent(this.database.db, chat, 'delivery.failed', Date.now(), meta.agentId, {
+          eventId: event.id,
+          error: String(e),
+        });
       }
     }
     return event;

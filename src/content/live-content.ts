@@ -20,10 +20,18 @@ export interface CompiledContent {
 export type ExtraSourceFactory = (pack: ContentPack) => CandidateSource[];
 
 /** The intents' examples as a second opinion, when the shop turned it on. */
-export const exampleSources = (threshold: number, enabled: boolean): ExtraSourceFactory => (pack) =>
-  enabled && pack.intents.some((i) => i.examples.length) ? [packExampleSource(pack.intents, threshold).source] : [];
+export const exampleSources =
+  (threshold: number, enabled: boolean): ExtraSourceFactory =>
+  (pack) =>
+    enabled && pack.intents.some((i) => i.examples.length)
+      ? [packExampleSource(pack.intents, threshold).source]
+      : [];
 
-export function compileContent(document: BotConfig, version: number, extraSources?: ExtraSourceFactory): CompiledContent {
+export function compileContent(
+  document: BotConfig,
+  version: number,
+  extraSources?: ExtraSourceFactory,
+): CompiledContent {
   const pack = { intents: document.intents, replies: document.replies };
   const { threshold, useExamples } = document.shop.matcher;
   const sources = (extraSources ?? exampleSources(threshold, useExamples))(pack);

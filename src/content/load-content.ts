@@ -17,7 +17,13 @@ export function loadContentDirs(intentsDir: string, repliesDir: string): Content
   const replies = readDir(repliesDir, replySchema, issues, files) as ReplyTemplate[];
   const pack = { intents, replies };
   if (!issues.length) {
-    issues.push(...validatePack(pack, (kind, id) => files.get(`${kind}:${id}`) ?? `${kind === 'intent' ? intentsDir : repliesDir}/${id}.yaml`));
+    issues.push(
+      ...validatePack(
+        pack,
+        (kind, id) =>
+          files.get(`${kind}:${id}`) ?? `${kind === 'intent' ? intentsDir : repliesDir}/${id}.yaml`,
+      ),
+    );
   }
   if (issues.length) throw new ContentError(issues);
   return pack;
@@ -33,7 +39,9 @@ function readDir<S extends z.ZodType>(
   const out: z.infer<S>[] = [];
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => EXTENSIONS.has(extname(n))).sort();
+    names = readdirSync(dir)
+      .filter((n) => EXTENSIONS.has(extname(n)))
+      .sort();
   } catch (e) {
     issues.push({ file: dir, path: '', message: `cannot read directory: ${(e as Error).message}` });
     return out;
@@ -44,7 +52,8 @@ function readDir<S extends z.ZodType>(
     if (parsed === undefined) continue;
     const id = (parsed as { id: string }).id;
     const stem = basename(name, extname(name));
-    if (id !== stem) issues.push({ file, path: 'id', line: 1, message: `id "${id}" must equal the file name "${stem}"` });
+    if (id !== stem)
+      issues.push({ file, path: 'id', line: 1, message: `id "${id}" must equal the file name "${stem}"` });
     files.set(`${kind}:${id}`, file);
     out.push(parsed);
   }
@@ -62,7 +71,12 @@ export function parseFile<S extends z.ZodType>(
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   if (doc.errors.length) {
     for (const e of doc.errors) {
-      issues.push({ file, path: '', line: lineCounter.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! });
+      issues.push({
+        file,
+        path: '',
+        line: lineCounter.linePos(e.pos[0]).line,
+        message: e.message.split('\n')[0]!,
+      });
     }
     return undefined;
   }
@@ -78,7 +92,13 @@ export function parseFile<S extends z.ZodType>(
 function lineOf(doc: ReturnType<typeof parseDocument>, path: string[], lc: LineCounter): number | undefined {
   // The deepest node that exists along the path: a missing field points at its parent.
   for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true);
+    const node =
+      n === 0
+        ? doc.contents
+        : doc.getIn(
+            path.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+            true,
+          );
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     if (range) return lc.linePos(range[0]).line;
     if (n === 0 && isMap(doc.contents)) return 1;

@@ -35,7 +35,10 @@ export const intentSchema = z.strictObject({
   /** Routing tier hint for the hand-off that follows. */
   tier: z.string().default('general'),
   /** Agent group that should take the hand-off (e.g. after-sales); absent → the default group. */
-  group: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  group: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .optional(),
   rules: z.array(ruleSchema).min(1, 'an intent needs at least one rule'),
   /** Words that veto the whole intent (e.g. "不" in front of a question it would answer wrongly). */
   none: keywordList.optional(),
@@ -64,7 +67,9 @@ export const replySchema = z.strictObject({
   id,
   description: z.string().optional(),
   /** Per locale, one or more variants sent in turn. */
-  text: z.record(localeSchema, variantList).refine((t) => Object.keys(t).length > 0, 'give at least one locale'),
+  text: z
+    .record(localeSchema, variantList)
+    .refine((t) => Object.keys(t).length > 0, 'give at least one locale'),
   quickReplies: z.record(localeSchema, z.array(z.string().trim().min(1).max(40)).max(10)).optional(),
 });
 export type ReplyTemplate = z.infer<typeof replySchema>;

@@ -15,7 +15,10 @@ export function unknownVariables(text: string): string[] {
 export const requiredReplies = ['greeting', 'handoff', 'away'] as const;
 
 /** Checks across files: references resolve, variables exist, no keyword claimed twice at one priority. */
-export function validatePack(pack: ContentPack, fileOf: (kind: 'intent' | 'reply', id: string) => string): ContentIssue[] {
+export function validatePack(
+  pack: ContentPack,
+  fileOf: (kind: 'intent' | 'reply', id: string) => string,
+): ContentIssue[] {
   const issues: ContentIssue[] = [];
   const replyIds = new Set<string>();
   for (const r of pack.replies) {
@@ -35,25 +38,33 @@ export function validatePack(pack: ContentPack, fileOf: (kind: 'intent' | 'reply
     }
   }
   for (const id of requiredReplies) {
-    if (!replyIds.has(id)) issues.push({ file: fileOf('reply', id), path: '', message: `the pack needs a "${id}" reply` });
+    if (!replyIds.has(id))
+      issues.push({ file: fileOf('reply', id), path: '', message: `the pack needs a "${id}" reply` });
   }
 
   const intentIds = new Set<string>();
   const claimed = new Map<string, string>(); // priority + folded keyword → intent id
   for (const intent of pack.intents) {
     const file = fileOf('intent', intent.id);
-    if (intentIds.has(intent.id)) issues.push({ file, path: 'id', message: `intent id "${intent.id}" is defined twice` });
+    if (intentIds.has(intent.id))
+      issues.push({ file, path: 'id', message: `intent id "${intent.id}" is defined twice` });
     intentIds.add(intent.id);
     if (intent.action === 'reply') {
       const reply = intent.reply ?? intent.id;
       if (!replyIds.has(reply)) {
-        issues.push({ file, path: intent.reply ? 'reply' : 'id', message: `reply template "${reply}" does not exist` });
+        issues.push({
+          file,
+          path: intent.reply ? 'reply' : 'id',
+          message: `reply template "${reply}" does not exist`,
+        });
       }
     }
     intent.rules.forEach((rule, r) => {
       const words: [string, string][] = [
         ...(rule.any ?? []).map((k, i): [string, string] => [k, `rules.${r}.any.${i}`]),
-        ...(rule.all ?? []).flatMap((g, gi) => g.map((k, i): [string, string] => [k, `rules.${r}.all.${gi}.${i}`])),
+        ...(rule.all ?? []).flatMap((g, gi) =>
+          g.map((k, i): [string, string] => [k, `rules.${r}.all.${gi}.${i}`]),
+        ),
       ];
       for (const [k, path] of words) {
         const folded = normalize(k).compact;

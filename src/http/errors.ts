@@ -24,7 +24,12 @@ export function fromZod(error: z.ZodError, where = 'body'): HttpError {
     path: i.path.length ? i.path.join('.') : where,
     message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
   }));
-  return new HttpError(400, 'invalid_request', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
+  return new HttpError(
+    400,
+    'invalid_request',
+    fields.map((f) => `${f.path}: ${f.message}`).join('; '),
+    fields,
+  );
 }
 
 /** Parses with a zod schema or throws a 400 naming every bad field. */
@@ -35,7 +40,9 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where 
 }
 
 export function sendError(res: Response, e: HttpError): void {
-  res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.fields.length ? { fields: e.fields } : {}) } });
+  res
+    .status(e.status)
+    .json({ error: { code: e.code, message: e.message, ...(e.fields.length ? { fields: e.fields } : {}) } });
 }
 
 export function errorHandler(log: Logger) {
@@ -47,6 +54,7 @@ export function errorHandler(log: Logger) {
       return sendError(res, new HttpError(status, 'bad_request', (err as Error).message));
     }
     log.error('unhandled error', { err: String((err as Error)?.stack ?? err) });
-    if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'internal error; nothing you sent was lost'));
+    if (!res.headersSent)
+      sendError(res, new HttpError(500, 'internal', 'internal error; nothing you sent was lost'));
   };
 }

@@ -35,7 +35,13 @@ const MINUTE = 60_000;
 
 export function decideReply(input: DecideInput): ReplyPlan {
   const { match, now, conversation: conv, settings } = input;
-  const plan: ReplyPlan = { replies: [], handoff: false, greeted: false, awaySent: false, reason: match.reason };
+  const plan: ReplyPlan = {
+    replies: [],
+    handoff: false,
+    greeted: false,
+    awaySent: false,
+    reason: match.reason,
+  };
 
   // A person owns the chat: the bot keeps out of it.
   if (conv.status === 'assigned') {
@@ -43,7 +49,9 @@ export function decideReply(input: DecideInput): ReplyPlan {
     return plan;
   }
 
-  const running = conv.lastMessageAt !== null && now - conv.lastMessageAt < settings.greeting.quietAfterActivityMinutes * MINUTE;
+  const running =
+    conv.lastMessageAt !== null &&
+    now - conv.lastMessageAt < settings.greeting.quietAfterActivityMinutes * MINUTE;
   if (settings.greeting.enabled && input.customer.greetedDay !== input.today && !running) {
     plan.replies.push({ kind: 'greeting', template: 'greeting' });
     plan.greeted = true;
@@ -63,7 +71,8 @@ export function decideReply(input: DecideInput): ReplyPlan {
   plan.handoff = true;
   plan.reason = smalltalkWhileWaiting ? 'waiting' : intent ? 'handoff-keyword' : match.reason;
   if (!input.open) {
-    const agentAround = conv.lastAgentAt !== null && now - conv.lastAgentAt < settings.away.quietAfterAgentMinutes * MINUTE;
+    const agentAround =
+      conv.lastAgentAt !== null && now - conv.lastAgentAt < settings.away.quietAfterAgentMinutes * MINUTE;
     if (input.customer.awayDay !== input.today && !agentAround) {
       plan.replies.push({ kind: 'away', template: 'away' });
       plan.awaySent = true;

@@ -36,11 +36,24 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
     return lock.run(key, () => handle(message, key, receivedAt, allowed));
   };
 
-  async function handle(message: InboundMessage, key: string, receivedAt: number, allowed: boolean): Promise<HandledMessage> {
+  async function handle(
+    message: InboundMessage,
+    key: string,
+    receivedAt: number,
+    allowed: boolean,
+  ): Promise<HandledMessage> {
     // A platform redelivering a message it already gave us (retries, Slack's re-sends) is answered once.
     const inboundId = message.platformMessageId ? `in:${key}:${message.platformMessageId}` : newId();
     if (message.platformMessageId && (await deps.store.eventExists(inboundId))) {
-      return { conversationId: '', intent: null, score: 0, replies: [], handoff: false, throttled: false, duplicate: true };
+      return {
+        conversationId: '',
+        intent: null,
+        score: 0,
+        replies: [],
+        handoff: false,
+        throttled: false,
+        duplicate: true,
+      };
     }
     const content = deps.content.current;
     const { settings } = content;
@@ -56,7 +69,10 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
 
     const idle = settings.conversationIdleMinutes * 60_000;
     // A chat a person has taken on (or is about to) stays open however long the customer was away.
-    const fresh = !stored || stored.status === 'closed' || (stored.status === 'bot' && receivedAt - stored.last_message_at > idle);
+    const fresh =
+      !stored ||
+      stored.status === 'closed' ||
+      (stored.status === 'bot' && receivedAt - stored.last_message_at > idle);
     const conversation: ConversationRow = fresh
       ? newConversation(newId(), key, message.channel, receivedAt)
       : { ...stored };
@@ -78,7 +94,10 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
         text: message.text,
         intent: match.intent?.id ?? null,
         platform_at: message.platformAt ?? null,
-        data: JSON.stringify({ ...explanation, ...(message.platformMessageId ? { platformMessageId: message.platformMessageId } : {}) }),
+        data: JSON.stringify({
+          ...explanation,
+          ...(message.platformMessageId ? { platformMessageId: message.platformMessageId } : {}),
+        }),
       }),
     ];
     conversation.last_message_at = receivedAt;
@@ -131,7 +150,11 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
         });
         if (conversation.status === 'waiting' && conversation.handoff_at === receivedAt) {
           conversation.queue_key = deps.handoff.queueKey(conversation.tier, receivedAt);
-          events.at(-1)!.data = JSON.stringify({ reason: plan.reason, tier: conversation.tier, group: conversation.grp });
+          events.at(-1)!.data = JSON.stringify({
+            reason: plan.reason,
+            tier: conversation.tier,
+            group: conversation.grp,
+          });
         }
         conversation.awaiting_since ??= receivedAt;
         if (conversation.status === 'assigned') {
@@ -141,9 +164,12 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
         }
         conversation.hold_due_at = null;
       }
-      const estimate = plan.replies.some((r) => r.kind === 'handoff') && conversation.queue_key !== null && conversation.status === 'waiting'
-        ? await deps.handoff.estimate(conversation.queue_key)
-        : {};
+      const estimate =
+        plan.replies.some((r) => r.kind === 'handoff') &&
+        conversation.queue_key !== null &&
+        conversation.status === 'waiting'
+          ? await deps.handoff.estimate(conversation.queue_key)
+          : {};
       const opening = plan.awaySent ? nextOpening(settings.calendar, receivedAt) : undefined;
       const values = {
         shop: settings.name,
@@ -156,7 +182,14 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
         const template = content.replies.get(step.template);
         if (!template) continue; // validated at load; a draft without it simply says nothing
         const at = clock();
-        const reply = renderReply(template, step.kind, locale, settings.defaultLocale, values, conversation.reply_turn++);
+        const reply = renderReply(
+          template,
+          step.kind,
+          locale,
+          settings.defaultLocale,
+          values,
+          conversation.reply_turn++,
+        );
         replies.push(reply);
         events.push(
           event(conversation, 'bot.replied', 'bot', at, {
@@ -178,7 +211,8 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
 
     for (const e of events) if (e.type !== 'conversation.handoff') deps.hub.publish(toLiveMessage(e));
     const queued = events.some((e) => e.type === 'conversation.handoff');
-    if (queued || conversation.status === 'assigned') deps.handoff.changed(conversation, { queued, wasOnHold });
+    if (queued || conversation.status === 'assigned')
+      deps.handoff.changed(conversation, { queued, wasOnHold });
 
     return {
       conversationId: conversation.id,

@@ -12,7 +12,13 @@ export interface HandoffInfo {
  */
 export interface HandoffPort {
   /** The chat's tier after this message: the most urgent claim, never lower than before. */
-  tierFor(input: { current: string | null; intentTier?: string; compact: string; channel: string; vip: boolean }): string;
+  tierFor(input: {
+    current: string | null;
+    intentTier?: string;
+    compact: string;
+    channel: string;
+    vip: boolean;
+  }): string;
   /** The agent group for a chat whose intent names one (or the default group). */
   groupFor(intentGroup: string | undefined): string;
   queueKey(tier: string, at: number): number;

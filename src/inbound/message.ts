@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 /** Channels FirstReply speaks. `web` is the widget and the generic HTTP API; the rest go through bottender. */
-export const channelIds = ['web', 'api', 'telegram', 'line', 'messenger', 'slack', 'viber', 'whatsapp'] as const;
+export const channelIds = [
+  'web',
+  'api',
+  'telegram',
+  'line',
+  'messenger',
+  'slack',
+  'viber',
+  'whatsapp',
+] as const;
 export type ChannelId = (typeof channelIds)[number];
 
 export const MAX_TEXT_LENGTH = 4000;

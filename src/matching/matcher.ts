@@ -139,7 +139,8 @@ export function compileMatcher(
 
     // Where each Latin word sits in the compact text, so all hits share one coordinate system.
     const wordSpans: Span[] = [];
-    for (const m of n.compact.matchAll(/[a-z0-9]+/g)) wordSpans.push({ start: m.index, end: m.index + m[0].length });
+    for (const m of n.compact.matchAll(/[a-z0-9]+/g))
+      wordSpans.push({ start: m.index, end: m.index + m[0].length });
     const latinText = ` ${stems.join(' ')} `;
     const wordAt = new Int32Array(latinText.length);
     for (let i = 0, w = -1; i < latinText.length; i++) {
@@ -216,7 +217,8 @@ export function compileMatcher(
       for (const [r, rh] of acc.ruleHits) {
         const rule = intent.rules[r]!;
         const satisfied =
-          (rule.any !== undefined && rh.groups.has(ANY)) || rule.all?.every((_, g) => rh.groups.has(g)) === true;
+          (rule.any !== undefined && rh.groups.has(ANY)) ||
+          rule.all?.every((_, g) => rh.groups.has(g)) === true;
         if (!satisfied) continue;
         const covered = new Uint8Array(len);
         for (const s of rh.spans) covered.fill(1, s.start, s.end);
@@ -253,7 +255,11 @@ export function compileMatcher(
   const rank = (c: Candidate) => (c.vetoedBy ? -1 : c.score);
   const priorityOf = (c: Candidate) => intents.get(c.intent)?.priority ?? 0;
 
-  function decide(n: NormalizedText, candidates: Candidate[], corrections: MatchResult['corrections']): MatchResult {
+  function decide(
+    n: NormalizedText,
+    candidates: Candidate[],
+    corrections: MatchResult['corrections'],
+  ): MatchResult {
     const live = candidates.filter((c) => !c.vetoedBy);
     const result = (intent: Intent | null, s: number, reason: MatchReason): MatchResult => ({
       normalized: n,
@@ -284,7 +290,8 @@ export function compileMatcher(
       // Two questions in one message ("有优惠吗？什么时候发货？"): answering one would leave the other
       // unanswered and look like a wrong answer. A rival on other words, nearly confident, hands off.
       const second = questions.find(
-        (c) => c.intent !== top.intent && c.score >= opts.threshold - opts.ambiguityMargin && disjoint(c, top),
+        (c) =>
+          c.intent !== top.intent && c.score >= opts.threshold - opts.ambiguityMargin && disjoint(c, top),
       );
       if (second) return result(null, top.score, 'ambiguous');
       return result(intents.get(top.intent)!, top.score, 'confident');

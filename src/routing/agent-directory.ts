@@ -9,7 +9,12 @@ export const agentStatuses = ['online', 'away', 'invisible', 'offline'] as const
 export const roles = ['agent', 'supervisor', 'admin'] as const;
 
 export const newAgentSchema = z.strictObject({
-  login: z.string().trim().min(2).max(64).regex(/^[\w.@-]+$/, 'letters, digits and . _ @ - only'),
+  login: z
+    .string()
+    .trim()
+    .min(2)
+    .max(64)
+    .regex(/^[\w.@-]+$/, 'letters, digits and . _ @ - only'),
   name: z.string().trim().min(1).max(64),
   password: z.string().min(8, 'at least 8 characters').max(200),
   role: z.enum(roles).default('agent'),
@@ -17,7 +22,10 @@ export const newAgentSchema = z.strictObject({
   rank: z.number().int().min(0).max(10_000).default(100),
   /** Absent: the level's default cap. 0 = receives no chats. */
   cap: z.number().int().min(0, 'a cap cannot be below 0').max(200).optional(),
-  groups: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).max(20).default([]),
+  groups: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
+    .max(20)
+    .default([]),
   test: z.boolean().default(false),
 });
 export type NewAgent = z.input<typeof newAgentSchema>;
@@ -28,7 +36,10 @@ export const agentPatchSchema = z.strictObject({
   level: z.enum(levelIds).optional(),
   rank: z.number().int().min(0).max(10_000).optional(),
   cap: z.number().int().min(0, 'a cap cannot be below 0').max(200).optional(),
-  groups: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).max(20).optional(),
+  groups: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
+    .max(20)
+    .optional(),
   test: z.boolean().optional(),
   password: z.string().min(8, 'at least 8 characters').max(200).optional(),
 });
@@ -74,7 +85,8 @@ export class AgentDirectory {
     if (groups) set.groups = JSON.stringify(groups);
     if (test !== undefined) set.test = test ? 1 : 0;
     if (password) set.password_hash = await hashPassword(password);
-    if (Object.keys(set).length) await this.database.db.updateTable('agents').set(set).where('id', '=', id).execute();
+    if (Object.keys(set).length)
+      await this.database.db.updateTable('agents').set(set).where('id', '=', id).execute();
     return this.database.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
@@ -82,11 +94,25 @@ export class AgentDirectory {
    * The first start creates an admin: password from ADMIN_PASSWORD, or a random one-time password
    * printed once. There is never a fixed default password.
    */
-  async ensureAdmin(password: string | undefined, announce: (login: string, password: string) => void): Promise<void> {
-    const any = await this.database.db.selectFrom('agents').select('id').where('role', '=', 'admin').executeTakeFirst();
+  async ensureAdmin(
+    password: string | undefined,
+    announce: (login: string, password: string) => void,
+  ): Promise<void> {
+    const any = await this.database.db
+      .selectFrom('agents')
+      .select('id')
+      .where('role', '=', 'admin')
+      .executeTakeFirst();
     if (any) return;
     const pw = password ?? randomBytes(12).toString('base64url');
-    await this.create({ login: 'admin', name: 'Admin', password: pw, role: 'admin', level: 'supervisor', cap: 0 });
+    await this.create({
+      login: 'admin',
+      name: 'Admin',
+      password: pw,
+      role: 'admin',
+      level: 'supervisor',
+      cap: 0,
+    });
     if (!password) announce('admin', pw);
   }
 }

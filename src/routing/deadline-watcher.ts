@@ -54,10 +54,13 @@ export class DeadlineWatcher {
     if (at === null || at >= this.armedFor) return;
     clearTimeout(this.timer);
     this.armedFor = at;
-    this.timer = setTimeout(() => {
-      this.armedFor = Number.POSITIVE_INFINITY;
-      void this.tick();
-    }, Math.max(0, at - this.deps.clock()));
+    this.timer = setTimeout(
+      () => {
+        this.armedFor = Number.POSITIVE_INFINITY;
+        void this.tick();
+      },
+      Math.max(0, at - this.deps.clock()),
+    );
     this.timer.unref();
   }
 
@@ -96,7 +99,13 @@ export class DeadlineWatcher {
     const { store, router } = this.deps;
     const inRow = await store.markOverdue(chat, now);
     if (inRow === undefined) return; // another process flagged it first
-    void this.alert({ type: 'conversation.overdue', conversationId: chat.id, agentId: chat.agent_id, tier: chat.tier, at: now });
+    void this.alert({
+      type: 'conversation.overdue',
+      conversationId: chat.id,
+      agentId: chat.agent_id,
+      tier: chat.tier,
+      at: now,
+    });
     const limit = router.config.awayAfterOverdueInRow;
     if (limit > 0 && inRow >= limit && chat.agent_id) {
       await store.setStatus(chat.agent_id, 'away', now);
@@ -120,7 +129,12 @@ export class DeadlineWatcher {
     // Climb: first someone more experienced than the current agent, else an equal.
     const above = current ? levelIds.find((l) => LEVEL_ORDER[l] > LEVEL_ORDER[current.level]) : undefined;
     let decision = above ? pickAgent({ tier, group, excluded, minLevel: above }, agents, config) : undefined;
-    if (!decision?.agentId) decision = pickAgent({ tier, group, excluded, ...(current ? { minLevel: current.level } : {}) }, agents, config);
+    if (!decision?.agentId)
+      decision = pickAgent(
+        { tier, group, excluded, ...(current ? { minLevel: current.level } : {}) },
+        agents,
+        config,
+      );
     if (!decision.agentId) {
       await store.postponeTransfer(chat.id, now + RETRY_TRANSFER_MS);
       return;

@@ -5,7 +5,12 @@ import type { RoutingStore } from './routing-store';
 import { tierOf } from './tier-of';
 
 /** Routing as the message path sees it (the HandoffPort). */
-export function routingHandoff(router: Router, watcher: DeadlineWatcher, store: RoutingStore, clock: () => number): HandoffPort {
+export function routingHandoff(
+  router: Router,
+  watcher: DeadlineWatcher,
+  store: RoutingStore,
+  clock: () => number,
+): HandoffPort {
   return {
     tierFor: (input) => tierOf(input, router.config).tier,
     groupFor: (group) => (group && router.config.groups[group] ? group : router.config.defaultGroup),

@@ -67,7 +67,8 @@ function passReason(a: AgentView, chat: ChatView, config: RoutingConfig): PassRe
   return undefined;
 }
 
-const bySkill = (a: AgentView, b: AgentView) => LEVEL_ORDER[b.level] - LEVEL_ORDER[a.level] || a.rank - b.rank;
+const bySkill = (a: AgentView, b: AgentView) =>
+  LEVEL_ORDER[b.level] - LEVEL_ORDER[a.level] || a.rank - b.rank;
 const byLastAssigned = (a: AgentView, b: AgentView) => (a.lastAssignedAt ?? -1) - (b.lastAssignedAt ?? -1);
 const byId = (a: AgentView, b: AgentView) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -89,7 +90,11 @@ export function pickAgent(chat: ChatView, agents: readonly AgentView[], config: 
     case 'balanced': {
       // Least loaded among the most skilled eligible level; the others follow as fall-backs.
       eligible.sort(
-        (a, b) => LEVEL_ORDER[b.level] - LEVEL_ORDER[a.level] || a.active / a.cap - b.active / b.cap || byLastAssigned(a, b) || byId(a, b),
+        (a, b) =>
+          LEVEL_ORDER[b.level] - LEVEL_ORDER[a.level] ||
+          a.active / a.cap - b.active / b.cap ||
+          byLastAssigned(a, b) ||
+          byId(a, b),
       );
       break;
     }

@@ -12,7 +12,11 @@ export interface RouterDeps {
   clock: () => number;
   log: Logger;
   /** Tells a customer something (queue position, who serves them) through their channel. */
-  notifyCustomer: (chat: ConversationRow, template: string, values: Record<string, string | number>) => Promise<void>;
+  notifyCustomer: (
+    chat: ConversationRow,
+    template: string,
+    values: Record<string, string | number>,
+  ) => Promise<void>;
 }
 
 const QUEUE_BATCH = 500;
@@ -43,16 +47,25 @@ export class Router {
 
   deadlines(tier: string, since: number): Deadlines {
     const t = tierById(this.config, tier);
-    return { overdueAt: since + t.overdueAfterSeconds * 1000, transferAt: since + t.transferAfterSeconds * 1000 };
+    return {
+      overdueAt: since + t.overdueAfterSeconds * 1000,
+      transferAt: since + t.transferAfterSeconds * 1000,
+    };
   }
 
   /** Place in the queue and a rough wait, for the hand-off message (the chat is not stored yet). */
   async estimate(queueKey: number): Promise<{ queuePosition: number; waitMinutes: number }> {
-    const [ahead, agents] = await Promise.all([this.deps.store.queuePosition(queueKey, '\uffff'), this.deps.store.agents()]);
+    const [ahead, agents] = await Promise.all([
+      this.deps.store.queuePosition(queueKey, '\uffff'),
+      this.deps.store.agents(),
+    ]);
     const slots = agents.filter((a) => a.status === 'online' && !a.test).reduce((n, a) => n + a.cap, 0);
-    const free = agents.filter((a) => a.status === 'online' && !a.test).reduce((n, a) => n + Math.max(0, a.cap - a.active_count), 0);
+    const free = agents
+      .filter((a) => a.status === 'online' && !a.test)
+      .reduce((n, a) => n + Math.max(0, a.cap - a.active_count), 0);
     const queuePosition = ahead; // queuePosition counts those ahead + 1: exactly our place
-    const waitMinutes = free >= queuePosition ? 0 : Math.ceil(((queuePosition - free) * HANDLE_MINUTES) / Math.max(1, slots));
+    const waitMinutes =
+      free >= queuePosition ? 0 : Math.ceil(((queuePosition - free) * HANDLE_MINUTES) / Math.max(1, slots));
     return { queuePosition, waitMinutes };
   }
 

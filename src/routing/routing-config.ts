@@ -8,9 +8,18 @@ import { z } from 'zod';
 export const levelIds = ['trainee', 'regular', 'senior', 'lead', 'supervisor'] as const;
 export type Level = (typeof levelIds)[number];
 /** Experience order: skilled-first fills from the top, automatic transfers climb it. */
-export const LEVEL_ORDER: Record<Level, number> = { trainee: 0, regular: 1, senior: 2, lead: 3, supervisor: 4 };
+export const LEVEL_ORDER: Record<Level, number> = {
+  trainee: 0,
+  regular: 1,
+  senior: 2,
+  lead: 3,
+  supervisor: 4,
+};
 
-const seconds = z.number().min(1).max(7 * 24 * 3600);
+const seconds = z
+  .number()
+  .min(1)
+  .max(7 * 24 * 3600);
 
 export const tierSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'tier ids are lowercase words'),
@@ -24,7 +33,11 @@ export const tierSchema = z.strictObject({
   transferAfterSeconds: seconds,
   complianceTarget: z.number().min(0).max(1),
   /** Head start in the queue: waiting chats age, so no tier starves. */
-  queueBoostSeconds: z.number().min(0).max(24 * 3600).default(0),
+  queueBoostSeconds: z
+    .number()
+    .min(0)
+    .max(24 * 3600)
+    .default(0),
 });
 export type Tier = z.infer<typeof tierSchema>;
 
@@ -73,7 +86,8 @@ export const routingConfigSchema = z
   .superRefine((c, ctx) => {
     const tiers = new Set(c.tiers.map((t) => t.id));
     const need = (tier: string, path: (string | number)[]) => {
-      if (!tiers.has(tier)) ctx.addIssue({ code: 'custom', path, message: `tier "${tier}" is referenced but not defined` });
+      if (!tiers.has(tier))
+        ctx.addIssue({ code: 'custom', path, message: `tier "${tier}" is referenced but not defined` });
     };
     need(c.escalationTier, ['escalationTier']);
     need(c.vipTier, ['vipTier']);
@@ -83,10 +97,19 @@ export const routingConfigSchema = z
         need(t, ['levels', lvl, 'tiers', i]);
       });
     }
-    if (!c.groups[c.defaultGroup]) ctx.addIssue({ code: 'custom', path: ['defaultGroup'], message: `group "${c.defaultGroup}" is not defined` });
+    if (!c.groups[c.defaultGroup])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultGroup'],
+        message: `group "${c.defaultGroup}" is not defined`,
+      });
     c.tiers.forEach((t, i) => {
       if (t.transferAfterSeconds < t.overdueAfterSeconds) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'transferAfterSeconds'], message: 'must not be earlier than overdueAfterSeconds' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', i, 'transferAfterSeconds'],
+          message: 'must not be earlier than overdueAfterSeconds',
+        });
       }
     });
   });
@@ -96,11 +119,38 @@ export const defaultRoutingConfig = (): RoutingConfig =>
   routingConfigSchema.parse({
     tiers: [
       // Refunds, complaints, failed payments: Tmall asks for 30 s; 90 % compliance.
-      { id: 'urgent', rank: 3, firstReplySeconds: 30, replySeconds: 60, overdueAfterSeconds: 30, transferAfterSeconds: 90, complianceTarget: 0.9, queueBoostSeconds: 600 },
+      {
+        id: 'urgent',
+        rank: 3,
+        firstReplySeconds: 30,
+        replySeconds: 60,
+        overdueAfterSeconds: 30,
+        transferAfterSeconds: 90,
+        complianceTarget: 0.9,
+        queueBoostSeconds: 600,
+      },
       // Product, order, logistics questions: 5 minutes; 80 %.
-      { id: 'general', rank: 2, firstReplySeconds: 300, replySeconds: 300, overdueAfterSeconds: 300, transferAfterSeconds: 600, complianceTarget: 0.8, queueBoostSeconds: 0 },
+      {
+        id: 'general',
+        rank: 2,
+        firstReplySeconds: 300,
+        replySeconds: 300,
+        overdueAfterSeconds: 300,
+        transferAfterSeconds: 600,
+        complianceTarget: 0.8,
+        queueBoostSeconds: 0,
+      },
       // After-sales disputes, technical problems: a first reply with a plan within 30 minutes.
-      { id: 'complex', rank: 1, firstReplySeconds: 1800, replySeconds: 1800, overdueAfterSeconds: 1800, transferAfterSeconds: 2700, complianceTarget: 0.8, queueBoostSeconds: 0 },
+      {
+        id: 'complex',
+        rank: 1,
+        firstReplySeconds: 1800,
+        replySeconds: 1800,
+        overdueAfterSeconds: 1800,
+        transferAfterSeconds: 2700,
+        complianceTarget: 0.8,
+        queueBoostSeconds: 0,
+      },
     ],
     levels: {
       trainee: { cap: 5, tiers: ['general', 'complex'] },
@@ -119,5 +169,7 @@ export const defaultRoutingConfig = (): RoutingConfig =>
   });
 
 export function tierById(config: RoutingConfig, id: string | null | undefined): Tier {
-  return config.tiers.find((t) => t.id === id) ?? config.tiers.find((t) => t.id === 'general') ?? config.tiers[0]!;
+  return (
+    config.tiers.find((t) => t.id === id) ?? config.tiers.find((t) => t.id === 'general') ?? config.tiers[0]!
+  );
 }

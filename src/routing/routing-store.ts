@@ -88,15 +88,17 @@ export class RoutingStore {
 
   /** The waiting chats in queue order (oldest queue key first). */
   async queue(limit: number): Promise<ConversationRow[]> {
-    return this.db
-      .selectFrom('conversations')
-      .selectAll()
-      // A literal, not a parameter: only then can the planners use the partial queue index.
-      .where('status', '=', sql.lit('waiting'))
-      .orderBy('queue_key')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    return (
+      this.db
+        .selectFrom('conversations')
+        .selectAll()
+        // A literal, not a parameter: only then can the planners use the partial queue index.
+        .where('status', '=', sql.lit('waiting'))
+        .orderBy('queue_key')
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+    );
   }
 
   async queueLength(): Promise<number> {
@@ -114,7 +116,9 @@ export class RoutingStore {
       .selectFrom('conversations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '=', sql.lit('waiting'))
-      .where((eb) => eb.or([eb('queue_key', '<', queueKey), eb.and([eb('queue_key', '=', queueKey), eb('id', '<', id)])]))
+      .where((eb) =>
+        eb.or([eb('queue_key', '<', queueKey), eb.and([eb('queue_key', '=', queueKey), eb('id', '<', id)])]),
+      )
       .executeTakeFirstOrThrow();
     return Number(r.n) + 1;
   }
@@ -130,12 +134,22 @@ export class RoutingStore {
   }
 
   async lastAgentOf(customerKey: string): Promise<string | null> {
-    const r = await this.db.selectFrom('customers').select('last_agent_id').where('key', '=', customerKey).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('customers')
+      .select('last_agent_id')
+      .where('key', '=', customerKey)
+      .executeTakeFirst();
     return r?.last_agent_id ?? null;
   }
 
   /** Reserve the agent's slot and claim the waiting chat, atomically. False when either is gone. */
-  async claim(chat: ConversationRow, agentId: string, now: number, due: Deadlines, explanation: unknown): Promise<boolean> {
+  async claim(
+    chat: ConversationRow,
+    agentId: string,
+    now: number,
+    due: Deadlines,
+    explanation: unknown,
+  ): Promise<boolean> {
     return this.step(async (trx, log) => {
       const reserved = await trx
         .updateTable('agents')
@@ -147,12 +161,25 @@ export class RoutingStore {
       if (!rows(reserved)) return false;
       const claimed = await trx
         .updateTable('conversations')
-        .set({ status: 'assigned', agent_id: agentId, assigned_at: now, overdue_due_at: due.overdueAt, transfer_due_at: due.transferAt, overdue: 0, on_hold: 0, hold_due_at: null })
+        .set({
+          status: 'assigned',
+          agent_id: agentId,
+          assigned_at: now,
+          overdue_due_at: due.overdueAt,
+          transfer_due_at: due.transferAt,
+          overdue: 0,
+          on_hold: 0,
+          hold_due_at: null,
+        })
         .where('id', '=', chat.id)
         .where('status', '=', 'waiting')
         .executeTakeFirst();
       if (!rows(claimed)) throw new ClaimLost(); // rolls the reservation back
-      await trx.updateTable('customers').set({ last_agent_id: agentId }).where('key', '=', chat.customer_key).execute();
+      await trx
+        .updateTable('customers')
+        .set({ last_agent_id: agentId })
+        .where('key', '=', chat.customer_key)
+        .execute();
       log.push(await insertEvent(trx, chat, 'conversation.assigned', now, agentId, explanation));
       return true;
     }).catch((e: unknown) => {
@@ -202,8 +229,22 @@ export class RoutingStore {
         .executeTakeFirst();
       if (!rows(moved)) throw new ClaimLost();
       if (!chat.on_hold) await releaseSlot(trx, from);
-      await trx.updateTable('customers').set({ last_agent_id: to }).where('key', '=', chat.customer_key).execute();
-      log.push(await insertEvent(trx, chat, 'conversation.transferred', now, to, { from, to, ...detail }, detail.note ?? null));
+      await trx
+        .updateTable('customers')
+        .set({ last_agent_id: to })
+        .where('key', '=', chat.customer_key)
+        .execute();
+      log.push(
+        await insertEvent(
+          trx,
+          chat,
+          'conversation.transferred',
+          now,
+          to,
+          { from, to, ...detail },
+          detail.note ?? null,
+        ),
+      );
       return true;
     }).catch((e: unknown) => {
       if (e instanceof ClaimLost) return false;
@@ -241,7 +282,13 @@ export class RoutingStore {
     return this.step(async (trx, log) => {
       const r = await trx
         .updateTable('conversations')
-        .set({ status: 'closed', closed_at: now, overdue_due_at: null, transfer_due_at: null, hold_due_at: null })
+        .set({
+          status: 'closed',
+          closed_at: now,
+          overdue_due_at: null,
+          transfer_due_at: null,
+          hold_due_at: null,
+        })
         .where('id', '=', chat.id)
         .where('status', '=', 'assigned')
         .where('agent_id', '=', agentId)
@@ -268,9 +315,22 @@ export class RoutingStore {
         .where('overdue_due_at', '<=', now)
         .executeTakeFirst();
       if (!rows(r) || !chat.agent_id) return undefined;
-      await trx.updateTable('agents').set((eb) => ({ overdue_in_row: eb('overdue_in_row', '+', 1) })).where('id', '=', chat.agent_id).execute();
-      log.push(await insertEvent(trx, chat, 'conversation.overdue', now, chat.agent_id, { awaitingSince: chat.awaiting_since, tier: chat.tier }));
-      const a = await trx.selectFrom('agents').select('overdue_in_row').where('id', '=', chat.agent_id).executeTakeFirst();
+      await trx
+        .updateTable('agents')
+        .set((eb) => ({ overdue_in_row: eb('overdue_in_row', '+', 1) }))
+        .where('id', '=', chat.agent_id)
+        .execute();
+      log.push(
+        await insertEvent(trx, chat, 'conversation.overdue', now, chat.agent_id, {
+          awaitingSince: chat.awaiting_since,
+          tier: chat.tier,
+        }),
+      );
+      const a = await trx
+        .selectFrom('agents')
+        .select('overdue_in_row')
+        .where('id', '=', chat.agent_id)
+        .executeTakeFirst();
       return a?.overdue_in_row;
     });
   }
@@ -296,7 +356,11 @@ export class RoutingStore {
   /** The customer wrote again: the chat takes its slot back, even over the cap (the agent keeps it). */
   async unhold(chatId: string, now: number): Promise<boolean> {
     return this.step(async (trx, log) => {
-      const chat = await trx.selectFrom('conversations').selectAll().where('id', '=', chatId).executeTakeFirst();
+      const chat = await trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', chatId)
+        .executeTakeFirst();
       if (!chat?.agent_id) return false;
       const r = await trx
         .updateTable('conversations')
@@ -306,22 +370,37 @@ export class RoutingStore {
         .where('on_hold', '=', 1)
         .executeTakeFirst();
       if (!rows(r)) return false;
-      await trx.updateTable('agents').set((eb) => ({ active_count: eb('active_count', '+', 1) })).where('id', '=', chat.agent_id).execute();
+      await trx
+        .updateTable('agents')
+        .set((eb) => ({ active_count: eb('active_count', '+', 1) }))
+        .where('id', '=', chat.agent_id)
+        .execute();
       log.push(await insertEvent(trx, chat, 'conversation.resumed', now, chat.agent_id, null));
       return true;
     });
   }
 
   async postponeTransfer(chatId: string, at: number | null): Promise<void> {
-    await this.db.updateTable('conversations').set({ transfer_due_at: at }).where('id', '=', chatId).execute();
+    await this.db
+      .updateTable('conversations')
+      .set({ transfer_due_at: at })
+      .where('id', '=', chatId)
+      .execute();
   }
 
   async setStatus(agentId: string, status: AgentStatus, now: number): Promise<void> {
-    await this.db.updateTable('agents').set({ status, status_changed_at: now }).where('id', '=', agentId).execute();
+    await this.db
+      .updateTable('agents')
+      .set({ status, status_changed_at: now })
+      .where('id', '=', agentId)
+      .execute();
   }
 
   /** Chats whose deadline (overdue, transfer, hold) has passed. */
-  async due(now: number, limit = 200): Promise<{ overdue: ConversationRow[]; transfer: ConversationRow[]; hold: ConversationRow[] }> {
+  async due(
+    now: number,
+    limit = 200,
+  ): Promise<{ overdue: ConversationRow[]; transfer: ConversationRow[]; hold: ConversationRow[] }> {
     const base = () => this.db.selectFrom('conversations').selectAll().where('status', '=', 'assigned');
     const [overdue, transfer, hold] = await Promise.all([
       base().where('overdue', '=', 0).where('overdue_due_at', '<=', now).limit(limit).execute(),
@@ -335,7 +414,11 @@ export class RoutingStore {
   async nextDeadline(): Promise<number | null> {
     const r = await this.db
       .selectFrom('conversations')
-      .select((eb) => [eb.fn.min('overdue_due_at').as('o'), eb.fn.min('transfer_due_at').as('t'), eb.fn.min('hold_due_at').as('h')])
+      .select((eb) => [
+        eb.fn.min('overdue_due_at').as('o'),
+        eb.fn.min('transfer_due_at').as('t'),
+        eb.fn.min('hold_due_at').as('h'),
+      ])
       .where('status', '=', 'assigned')
       .executeTakeFirst();
     const all = [r?.o, r?.t, r?.h].filter((x): x is number => x !== null && x !== undefined).map(Number);

@@ -40,7 +40,11 @@ export class ConversationStore {
   }
 
   async eventExists(id: string): Promise<boolean> {
-    const r = await this.database.db.selectFrom('events').select('id').where('id', '=', id).executeTakeFirst();
+    const r = await this.database.db
+      .selectFrom('events')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -107,8 +111,11 @@ export class ConversationStore {
                   .then(eb.ref(`excluded.${col}`))
                   .else(eb.ref(`conversations.${col}`))
                   .end();
-              const keepEarlier = <C extends 'handoff_at' | 'awaiting_since' | 'overdue_due_at' | 'transfer_due_at'>(col: C) =>
-                eb.fn.coalesce(eb.ref(`conversations.${col}`), eb.ref(`excluded.${col}`));
+              const keepEarlier = <
+                C extends 'handoff_at' | 'awaiting_since' | 'overdue_due_at' | 'transfer_due_at',
+              >(
+                col: C,
+              ) => eb.fn.coalesce(eb.ref(`conversations.${col}`), eb.ref(`excluded.${col}`));
               return {
                 status: fromBot('status'),
                 grp: fromBot('grp'),

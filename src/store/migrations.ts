@@ -40,7 +40,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('closed_at', time)
           .addColumn('reply_turn', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
-        await db.schema.createIndex('conversations_customer').on('conversations').columns(['customer_key', 'started_at']).execute();
+        await db.schema
+          .createIndex('conversations_customer')
+          .on('conversations')
+          .columns(['customer_key', 'started_at'])
+          .execute();
         await db.schema
           .createTable('events')
           .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
@@ -59,7 +63,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('text', 'text')
           .addColumn('data', 'text')
           .execute();
-        await db.schema.createIndex('events_conversation').on('events').columns(['conversation_id', 'seq']).execute();
+        await db.schema
+          .createIndex('events_conversation')
+          .on('events')
+          .columns(['conversation_id', 'seq'])
+          .execute();
         await db.schema.createIndex('events_at').on('events').column('at').execute();
       },
     },
@@ -106,7 +114,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           await db.schema.alterTable('conversations').addColumn(name, type).execute();
         }
         for (const flag of ['overdue', 'on_hold', 'hops']) {
-          await db.schema.alterTable('conversations').addColumn(flag, 'integer', (c) => c.notNull().defaultTo(0)).execute();
+          await db.schema
+            .alterTable('conversations')
+            .addColumn(flag, 'integer', (c) => c.notNull().defaultTo(0))
+            .execute();
         }
         await db.schema.alterTable('customers').addColumn('last_agent_id', 'text').execute();
         // Partial indexes: most conversations never reach a person, and their writes should not pay
@@ -161,7 +172,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // Reports (src/reports): conversation lookups by start, the manual spam flag, orders for
       // conversion, agent presence for time online, and the state of the first-response alert.
       async up(db: Kysely<unknown>) {
-        await db.schema.createIndex('conversations_started').on('conversations').column('started_at').execute();
+        await db.schema
+          .createIndex('conversations_started')
+          .on('conversations')
+          .column('started_at')
+          .execute();
         await db.schema
           .createTable('report_flags')
           .addColumn('conversation_id', 'text', (c) => c.primaryKey())
@@ -179,7 +194,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', time, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('orders_paid').on('orders').column('paid_at').execute();
-        await db.schema.createIndex('orders_customer').on('orders').columns(['customer_key', 'paid_at']).execute();
+        await db.schema
+          .createIndex('orders_customer')
+          .on('orders')
+          .columns(['customer_key', 'paid_at'])
+          .execute();
         await db.schema
           .createTable('agent_presence')
           .addColumn('id', 'text', (c) => c.primaryKey())
@@ -188,7 +207,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('at', time, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('agent_presence_at').on('agent_presence').column('at').execute();
-        await db.schema.createIndex('agent_presence_agent').on('agent_presence').columns(['agent_id', 'at']).execute();
+        await db.schema
+          .createIndex('agent_presence_agent')
+          .on('agent_presence')
+          .columns(['agent_id', 'at'])
+          .execute();
         await db.schema
           .createTable('report_alerts')
           .addColumn('id', 'text', (c) => c.primaryKey())

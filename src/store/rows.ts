@@ -18,7 +18,12 @@ export function newCustomer(key: string, channel: string, externalId: string, at
 }
 
 /** A conversation as it starts: with the bot, no agent, nothing owed. */
-export function newConversation(id: string, customerKey: string, channel: string, at: number): ConversationsTable {
+export function newConversation(
+  id: string,
+  customerKey: string,
+  channel: string,
+  at: number,
+): ConversationsTable {
   return {
     id,
     customer_key: customerKey,

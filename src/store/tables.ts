@@ -89,7 +89,6 @@ export interface SessionsTable {
   expires_at: number;
 }
 
-
 export interface EventsTable {
   seq: Generated<number>;
   /** Unique id: idempotency for imports and channel retries. */

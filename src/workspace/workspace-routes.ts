@@ -1,4 +1,3 @@
-
 import { fileURLToPath } from 'node:url';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';

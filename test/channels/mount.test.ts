@@ -58,9 +58,9 @@ describe('mountWebhooks', () => {
   });
 
   it('refuses to start Telegram without a secret token: its webhook could not be verified', () => {
-    expect(() => mountWebhooks(express(), echo.handle, { env: { TELEGRAM_ACCESS_TOKEN: 't' }, log: () => {} })).toThrow(
-      /TELEGRAM_SECRET_TOKEN is required/,
-    );
+    expect(() =>
+      mountWebhooks(express(), echo.handle, { env: { TELEGRAM_ACCESS_TOKEN: 't' }, log: () => {} }),
+    ).toThrow(/TELEGRAM_SECRET_TOKEN is required/);
   });
 
   it('answers 404 for unknown and disabled channels under /webhooks, without hanging', async () => {

@@ -25,12 +25,21 @@ describe('Telegram end to end through the real pipeline', () => {
   let now = MORNING;
   beforeAll(async () => {
     mock = await startPlatformMock((req) => ({
-      body: req.path.endsWith('/sendMessage') ? { ok: true, result: { message_id: 1, chat: { id: req.body.chat_id, type: 'private' }, date: 1 } } : { ok: true, result: true },
+      body: req.path.endsWith('/sendMessage')
+        ? { ok: true, result: { message_id: 1, chat: { id: req.body.chat_id, type: 'private' }, date: 1 } }
+        : { ok: true, result: true },
     }));
     app = await startTestApp(
       'sqlite',
       {},
-      { clock: () => now, channelEnv: { TELEGRAM_ACCESS_TOKEN: TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_ORIGIN: mock.origin } },
+      {
+        clock: () => now,
+        channelEnv: {
+          TELEGRAM_ACCESS_TOKEN: TOKEN,
+          TELEGRAM_SECRET_TOKEN: SECRET,
+          TELEGRAM_API_ORIGIN: mock.origin,
+        },
+      },
     );
   });
   afterAll(async () => {
@@ -38,7 +47,10 @@ describe('Telegram end to end through the real pipeline', () => {
     await mock.close();
   });
   const send = (text: string, id: number, secret = SECRET) =>
-    post(`${app.url}/webhooks/telegram`, JSON.stringify(update(text, id)), { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret });
+    post(`${app.url}/webhooks/telegram`, JSON.stringify(update(text, id)), {
+      'content-type': 'application/json',
+      'x-telegram-bot-api-secret-token': secret,
+    });
   const sent = () => mock.requests.filter((r) => r.path === `/bot${TOKEN}/sendMessage`).map((r) => r.body);
 
   it('greets and answers a question with the template and its keyboard, and logs the platform time', async () => {
@@ -48,7 +60,12 @@ describe('Telegram end to end through the real pipeline', () => {
     expect(out[0].text).toContain('欢迎光临');
     expect(out[1].text).toMatch(/48小时/);
     expect(out[1].reply_markup.keyboard.flat().map((k: any) => k.text)).toEqual(['查物流', '人工客服']);
-    const row = await app.services.database.db.selectFrom('events').selectAll().where('customer_key', '=', 'telegram:4242').where('type', '=', 'message.received').executeTakeFirstOrThrow();
+    const row = await app.services.database.db
+      .selectFrom('events')
+      .selectAll()
+      .where('customer_key', '=', 'telegram:4242')
+      .where('type', '=', 'message.received')
+      .executeTakeFirstOrThrow();
     expect(row.platform_at).toBe(Math.floor(MORNING / 1000) * 1000);
     expect(row.id).toBe('in:telegram:4242:1');
   });
@@ -67,14 +84,23 @@ describe('Telegram end to end through the real pipeline', () => {
 
   it('hands off to an agent whose reply goes out through the Bot API', async () => {
     const s = app.services;
-    const agent = await s.agents.create({ login: 'li-agent', name: '小李', password: 'password-123', level: 'regular' });
+    const agent = await s.agents.create({
+      login: 'li-agent',
+      name: '小李',
+      password: 'password-123',
+      level: 'regular',
+    });
     await s.router.setStatus(agent.id, 'online');
     now += 60_000;
     await send('转人工', 3);
     await s.router.kick();
     const chats = await s.routingStore.agentChats(agent.id);
     expect(chats.map((c) => c.customer_key)).toEqual(['telegram:4242']);
-    await s.workspace.reply((await s.routingStore.agent(agent.id))!, chats[0]!.id, '您好，我是小李，马上帮您查');
+    await s.workspace.reply(
+      (await s.routingStore.agent(agent.id))!,
+      chats[0]!.id,
+      '您好，我是小李，马上帮您查',
+    );
     const last = sent().at(-1);
     expect(last).toMatchObject({ chat_id: '4242', text: '您好，我是小李，马上帮您查' });
   });

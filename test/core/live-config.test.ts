@@ -14,7 +14,10 @@ describe.each(storageKinds())('versioned live configuration on %s', (kind) => {
     doc.replies.find((r) => r.id === 'shipping-time')!.text.zh = [text];
     return doc;
   };
-  const ask = async () => (await app.post('/api/messages', { customerId: `c${Math.random()}`, text: '什么时候发货' })).body.replies.at(-1).text;
+  const ask = async () =>
+    (
+      await app.post('/api/messages', { customerId: `c${Math.random()}`, text: '什么时候发货' })
+    ).body.replies.at(-1).text;
 
   it('seeds version 1 from the files, and the next message uses a published change', async () => {
     const live = app.services.config;
@@ -32,7 +35,8 @@ describe.each(storageKinds())('versioned live configuration on %s', (kind) => {
     const bad = edited('{{price}} 元');
     const r = await live.publish(bad, 2, 'bob', null);
     expect(r).toMatchObject({ ok: false, status: 422 });
-    if (!r.ok && r.status === 422) expect(r.issues[0]!.message).toContain('unknown template variable {{price}}');
+    if (!r.ok && r.status === 422)
+      expect(r.issues[0]!.message).toContain('unknown template variable {{price}}');
     expect(live.current.version).toBe(2);
     expect(await ask()).toBe('A');
   });

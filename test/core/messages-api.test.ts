@@ -44,7 +44,10 @@ describe.each(storageKinds())('POST /api/messages on %s', (kind) => {
   it('answers in English to English text', async () => {
     const r = await send('hi, when will you ship?');
     expect(r.body.intent).toBe('shipping-time');
-    expect(r.body.replies.map((x: any) => x.text)).toEqual(['Welcome to FirstReply Demo Shop!', 'We ship within 48 hours of payment.']);
+    expect(r.body.replies.map((x: any) => x.text)).toEqual([
+      'Welcome to FirstReply Demo Shop!',
+      'We ship within 48 hours of payment.',
+    ]);
   });
 
   it('hands off "人工" at once and does not repeat the hand-off notice while the customer waits', async () => {
@@ -95,8 +98,15 @@ describe.each(storageKinds())('POST /api/messages on %s', (kind) => {
     ]);
     expect(rows[0]!.at).toBe(MORNING);
     expect(rows[0]!.text).toBe('什么时候发货');
-    expect(JSON.parse(rows[0]!.data!).candidates[0]).toMatchObject({ intent: 'shipping-time', source: 'keyword' });
-    expect(JSON.parse(rows[2]!.data!)).toEqual({ kind: 'template', template: 'shipping-time', quickReplies: ['查物流', '人工客服'] });
+    expect(JSON.parse(rows[0]!.data!).candidates[0]).toMatchObject({
+      intent: 'shipping-time',
+      source: 'keyword',
+    });
+    expect(JSON.parse(rows[2]!.data!)).toEqual({
+      kind: 'template',
+      template: 'shipping-time',
+      quickReplies: ['查物流', '人工客服'],
+    });
   });
 
   it('starts a new conversation after the idle gap, without a second greeting that day', async () => {
@@ -121,7 +131,9 @@ describe.each(storageKinds())('POST /api/messages on %s', (kind) => {
   });
 
   it('throttles a flood: every message logged, only the burst answered', async () => {
-    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => send(`什么时候发货 ${i}`, 'flooder')));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => send(`什么时候发货 ${i}`, 'flooder')),
+    );
     const answered = results.filter((r) => r.body.replies.length > 0).length;
     expect(answered).toBe(10);
     expect(results.filter((r) => r.body.throttled).length).toBe(15);
@@ -167,7 +179,11 @@ describe('bad input on POST /api/messages', () => {
   });
 
   it('refuses a non-JSON content type with 415', async () => {
-    const r = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    const r = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hi',
+    });
     expect(r.status).toBe(415);
   });
 
@@ -184,12 +200,20 @@ describe('the widget on a shop’s own domain', () => {
     try {
       const pre = await fetch(`${app.url}/api/messages`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin: 'https://shop.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
       expect(pre.status).toBe(204);
       expect(pre.headers.get('access-control-allow-origin')).toBe('*');
       expect(pre.headers.get('access-control-allow-headers')).toContain('content-type');
-      const session = await fetch(`${app.url}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://shop.example' }, body: '{}' });
+      const session = await fetch(`${app.url}/api/widget/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://shop.example' },
+        body: '{}',
+      });
       expect(session.headers.get('access-control-allow-origin')).toBe('*');
       const agentApi = await fetch(`${app.url}/api/me`, { headers: { origin: 'https://shop.example' } });
       expect(agentApi.headers.get('access-control-allow-origin')).toBeNull();

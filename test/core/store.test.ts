@@ -8,10 +8,33 @@ function change(customer: string, i: number, at: number): ConversationChange {
   const key = `api:${customer}`;
   const conversationId = `conv-${customer}`;
   return {
-    customer: { ...newCustomer(key, 'api', customer, at), locale: 'zh', greeted_day: '2026-11-23', conversation_id: conversationId },
-    conversation: { ...newConversation(conversationId, key, 'api', at), last_message_at: at + i, last_customer_at: at + i, reply_turn: i },
+    customer: {
+      ...newCustomer(key, 'api', customer, at),
+      locale: 'zh',
+      greeted_day: '2026-11-23',
+      conversation_id: conversationId,
+    },
+    conversation: {
+      ...newConversation(conversationId, key, 'api', at),
+      last_message_at: at + i,
+      last_customer_at: at + i,
+      reply_turn: i,
+    },
     events: [
-      { id: `${customer}-${i}`, conversation_id: conversationId, customer_key: key, channel: 'api', type: 'message.received', actor: 'customer', agent_id: null, at: at + i, platform_at: null, intent: null, text: `m${i}`, data: null },
+      {
+        id: `${customer}-${i}`,
+        conversation_id: conversationId,
+        customer_key: key,
+        channel: 'api',
+        type: 'message.received',
+        actor: 'customer',
+        agent_id: null,
+        at: at + i,
+        platform_at: null,
+        intent: null,
+        text: `m${i}`,
+        data: null,
+      },
     ],
   };
 }
@@ -21,7 +44,12 @@ describe.each(storageKinds())('conversation store on %s', (kind) => {
   beforeEach(() => {
     storage = freshStorage(kind);
   });
-  const open = () => openDatabase({ dataDir: storage.dataDir, ...(storage.url ? { url: storage.url } : {}), ...(storage.schema ? { schema: storage.schema } : {}) });
+  const open = () =>
+    openDatabase({
+      dataDir: storage.dataDir,
+      ...(storage.url ? { url: storage.url } : {}),
+      ...(storage.schema ? { schema: storage.schema } : {}),
+    });
   afterEach(async () => storage.cleanup());
 
   it('commits concurrent changes together, keeps the last state, and survives a restart', async () => {
@@ -41,7 +69,10 @@ describe.each(storageKinds())('conversation store on %s', (kind) => {
     const history = await reopened.history('conv-c7');
     expect(history.map((e) => e.text)).toEqual(Array.from({ length: 10 }, (_, k) => `m${7 + 30 * k}`));
     expect(typeof history[0]!.at).toBe('number');
-    const n = await again.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await again.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(300);
     await again.close();
   });
@@ -59,4 +90,3 @@ describe.each(storageKinds())('conversation store on %s', (kind) => {
     await db.close();
   });
 });
-

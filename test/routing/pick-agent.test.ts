@@ -21,7 +21,12 @@ const chat = { tier: 'general', group: 'general', excluded: [] as string[] };
 
 describe('pickAgent', () => {
   it('fills the most skilled first, by rank within a level, each up to its cap', () => {
-    const agents = [agent('t1', { level: 'trainee' }), agent('r2', { rank: 2 }), agent('s1', { level: 'senior' }), agent('r1', { rank: 1 })];
+    const agents = [
+      agent('t1', { level: 'trainee' }),
+      agent('r2', { rank: 2 }),
+      agent('s1', { level: 'senior' }),
+      agent('r1', { rank: 1 }),
+    ];
     const d = pickAgent(chat, agents, config);
     expect(d.agentId).toBe('s1');
     expect(d.next).toBe('r1');
@@ -62,18 +67,36 @@ describe('pickAgent', () => {
     const d = pickAgent({ ...chat, lastAgentId: 'r' }, agents, config);
     expect(d).toMatchObject({ agentId: 'r', sticky: true, next: 's' });
     agents[1]!.active = 5;
-    expect(pickAgent({ ...chat, lastAgentId: 'r' }, agents, config)).toMatchObject({ agentId: 's', sticky: false });
+    expect(pickAgent({ ...chat, lastAgentId: 'r' }, agents, config)).toMatchObject({
+      agentId: 's',
+      sticky: false,
+    });
   });
 
   it('balances load within the most skilled level, oldest assignment first on ties', () => {
-    const c = routingConfigSchema.parse({ ...config, groups: { general: { strategy: 'balanced', sticky: false } } });
-    const agents = [agent('a', { level: 'senior', active: 3 }), agent('b', { level: 'senior', active: 1, lastAssignedAt: 50 }), agent('c', { level: 'senior', active: 1, lastAssignedAt: 10 }), agent('r')];
+    const c = routingConfigSchema.parse({
+      ...config,
+      groups: { general: { strategy: 'balanced', sticky: false } },
+    });
+    const agents = [
+      agent('a', { level: 'senior', active: 3 }),
+      agent('b', { level: 'senior', active: 1, lastAssignedAt: 50 }),
+      agent('c', { level: 'senior', active: 1, lastAssignedAt: 10 }),
+      agent('r'),
+    ];
     expect(pickAgent(chat, agents, c).agentId).toBe('c');
   });
 
   it('rotates round-robin by last assignment', () => {
-    const c = routingConfigSchema.parse({ ...config, groups: { general: { strategy: 'round-robin', sticky: false } } });
-    const agents = [agent('a', { lastAssignedAt: 30 }), agent('b', { lastAssignedAt: 10, level: 'trainee' }), agent('c', { lastAssignedAt: 20 })];
+    const c = routingConfigSchema.parse({
+      ...config,
+      groups: { general: { strategy: 'round-robin', sticky: false } },
+    });
+    const agents = [
+      agent('a', { lastAssignedAt: 30 }),
+      agent('b', { lastAssignedAt: 10, level: 'trainee' }),
+      agent('c', { lastAssignedAt: 20 }),
+    ];
     expect(pickAgent(chat, agents, c).agentId).toBe('b');
   });
 
@@ -86,9 +109,24 @@ describe('pickAgent', () => {
 
 describe('tierOf', () => {
   it('takes the most urgent claim and never lowers the tier', () => {
-    expect(tierOf({ current: null, intentTier: 'general', compact: '你好', channel: 'web', vip: false }, config).tier).toBe('general');
-    expect(tierOf({ current: 'urgent', intentTier: 'complex', compact: '', channel: 'web', vip: false }, config).tier).toBe('urgent');
-    const r = tierOf({ current: 'general', intentTier: 'general', compact: '再不处理我就打12315', channel: 'web', vip: false }, config);
+    expect(
+      tierOf({ current: null, intentTier: 'general', compact: '你好', channel: 'web', vip: false }, config)
+        .tier,
+    ).toBe('general');
+    expect(
+      tierOf({ current: 'urgent', intentTier: 'complex', compact: '', channel: 'web', vip: false }, config)
+        .tier,
+    ).toBe('urgent');
+    const r = tierOf(
+      {
+        current: 'general',
+        intentTier: 'general',
+        compact: '再不处理我就打12315',
+        channel: 'web',
+        vip: false,
+      },
+      config,
+    );
     expect(r).toEqual({ tier: 'urgent', because: ['keyword:12315'] });
   });
 });
@@ -101,16 +139,17 @@ describe('routing config validation', () => {
     bad.tiers[0].transferAfterSeconds = 10;
     const r = routingConfigSchema.safeParse(bad);
     const issues = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(issues).toEqual(
-      expect.arrayContaining([
-        'levels.trainee.cap: a cap cannot be below 0',
-      ]),
-    );
+    expect(issues).toEqual(expect.arrayContaining(['levels.trainee.cap: a cap cannot be below 0']));
     // Cross-field checks run once the fields themselves are valid.
     bad.levels.trainee.cap = 1;
-    const r2 = routingConfigSchema.safeParse(bad).error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const r2 = routingConfigSchema
+      .safeParse(bad)
+      .error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(r2).toEqual(
-      expect.arrayContaining(['vipTier: tier "platinum" is referenced but not defined', 'tiers.0.transferAfterSeconds: must not be earlier than overdueAfterSeconds']),
+      expect.arrayContaining([
+        'vipTier: tier "platinum" is referenced but not defined',
+        'tiers.0.transferAfterSeconds: must not be earlier than overdueAfterSeconds',
+      ]),
     );
   });
 });

@@ -17,7 +17,14 @@ describe.each(storageKinds())('routing on %s', (kind) => {
 
   const s = () => app.services;
   async function agent(login: string, level: Level, cap?: number, extra: Record<string, unknown> = {}) {
-    const a = await s().agents.create({ login: `ag-${login}`, name: login, password: 'password-123', level, ...(cap === undefined ? {} : { cap }), ...extra });
+    const a = await s().agents.create({
+      login: `ag-${login}`,
+      name: login,
+      password: 'password-123',
+      level,
+      ...(cap === undefined ? {} : { cap }),
+      ...extra,
+    });
     await s().router.setStatus(a.id, 'online');
     return a;
   }
@@ -76,7 +83,11 @@ describe.each(storageKinds())('routing on %s', (kind) => {
     now += 11 * 60 * SEC; // more than the urgent boost (10 min) later
     const late = await handoff('u2', '退款');
     const queue2 = await s().routingStore.queue(10);
-    expect(queue2.map((c) => c.id)).toEqual([urgent.conversationId, general.conversationId, late.conversationId]);
+    expect(queue2.map((c) => c.id)).toEqual([
+      urgent.conversationId,
+      general.conversationId,
+      late.conversationId,
+    ]);
     expect(a.id).toBeTruthy();
   });
 
@@ -99,7 +110,9 @@ describe.each(storageKinds())('routing on %s', (kind) => {
     expect((await agentRow(reg.id))!.active_count).toBe(0);
     expect((await agentRow(sen.id))!.active_count).toBe(1);
     const types = (await s().store.history(r.conversationId)).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['conversation.assigned', 'conversation.overdue', 'conversation.transferred']));
+    expect(types).toEqual(
+      expect.arrayContaining(['conversation.assigned', 'conversation.overdue', 'conversation.transferred']),
+    );
   });
 
   it('frees the slot of a chat waiting on the customer, and takes it back when they write', async () => {

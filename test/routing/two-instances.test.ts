@@ -12,7 +12,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two instances on one PostgreS
   let b: Services;
   const open = () =>
     buildServices({
-      env: readEnv({ ...FIXTURE_PACK, DATA_DIR: storage.dataDir, DATABASE_URL: storage.url, SECRET_KEY: 'test-secret-key-0123456789', ADMIN_PASSWORD: 'admin-password' }),
+      env: readEnv({
+        ...FIXTURE_PACK,
+        DATA_DIR: storage.dataDir,
+        DATABASE_URL: storage.url,
+        SECRET_KEY: 'test-secret-key-0123456789',
+        ADMIN_PASSWORD: 'admin-password',
+      }),
       log: createLogger('silent'),
       pgSchema: storage.schema!,
     });
@@ -30,7 +36,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two instances on one PostgreS
     const caps = [1, 2, 3, 1, 2];
     const agents = [];
     for (const [i, cap] of caps.entries()) {
-      const agent = await a.agents.create({ login: `agent-${i}`, name: `Agent ${i}`, password: 'password-123', level: i % 2 ? 'senior' : 'regular', cap });
+      const agent = await a.agents.create({
+        login: `agent-${i}`,
+        name: `Agent ${i}`,
+        password: 'password-123',
+        level: i % 2 ? 'senior' : 'regular',
+        cap,
+      });
       await (i % 2 ? a : b).router.setStatus(agent.id, 'online');
       agents.push(agent);
     }
@@ -38,7 +50,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two instances on one PostgreS
     // 60 customers ask for a person at once, half through each instance; both routers run meanwhile.
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        (i % 2 ? a : b).handleMessage({ channel: 'api', customerId: `c${i}`, text: '人工' }).then(() => (i % 3 ? a : b).router.kick()),
+        (i % 2 ? a : b)
+          .handleMessage({ channel: 'api', customerId: `c${i}`, text: '人工' })
+          .then(() => (i % 3 ? a : b).router.kick()),
       ),
     );
     await Promise.all([a.router.kick(), b.router.kick(), a.router.kick(), b.router.kick()]);
@@ -56,20 +70,43 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two instances on one PostgreS
       expect(r.active_count).toBe(perAgent.get(r.id) ?? 0);
     }
     // One assignment event per chat: no chat was claimed twice.
-    const events = await db.selectFrom('events').select(['conversation_id']).where('type', '=', 'conversation.assigned').execute();
+    const events = await db
+      .selectFrom('events')
+      .select(['conversation_id'])
+      .where('type', '=', 'conversation.assigned')
+      .execute();
     expect(events.length).toBe(total);
     expect(new Set(events.map((e) => e.conversation_id)).size).toBe(total);
 
     // A live message published on one instance reaches listeners on the other.
-    const heard = new Promise((resolve) => b.hub.subscribeAll((m) => m.type === 'ping.test' && resolve(m.text)));
-    a.hub.publish({ id: 'p1', conversationId: '', customerKey: '', type: 'ping.test', actor: 'system', text: 'from a', at: Date.now() });
+    const heard = new Promise((resolve) =>
+      b.hub.subscribeAll((m) => m.type === 'ping.test' && resolve(m.text)),
+    );
+    a.hub.publish({
+      id: 'p1',
+      conversationId: '',
+      customerKey: '',
+      type: 'ping.test',
+      actor: 'system',
+      text: 'from a',
+      at: Date.now(),
+    });
     expect(await heard).toBe('from a');
 
     // Both instances flag the same overdue chats at once: each flag happens exactly once.
     const later = Date.now() + 400_000;
     const due = await a.routingStore.due(later);
-    await Promise.all(due.overdue.flatMap((c) => [a.routingStore.markOverdue(c, later), b.routingStore.markOverdue(c, later)]));
-    const flags = await db.selectFrom('events').select('conversation_id').where('type', '=', 'conversation.overdue').execute();
+    await Promise.all(
+      due.overdue.flatMap((c) => [
+        a.routingStore.markOverdue(c, later),
+        b.routingStore.markOverdue(c, later),
+      ]),
+    );
+    const flags = await db
+      .selectFrom('events')
+      .select('conversation_id')
+      .where('type', '=', 'conversation.overdue')
+      .execute();
     expect(flags.length).toBe(total);
     expect(new Set(flags.map((f) => f.conversation_id)).size).toBe(total);
   });

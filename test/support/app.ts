@@ -5,7 +5,10 @@ import { buildServices, type Services } from '../../src/services';
 import { createLogger } from '../../src/shared/log';
 import { freshStorage, type StorageKind } from './storage';
 
-export const FIXTURE_PACK = { INTENTS_DIR: 'test/fixtures/pack/intents', REPLIES_DIR: 'test/fixtures/pack/replies' };
+export const FIXTURE_PACK = {
+  INTENTS_DIR: 'test/fixtures/pack/intents',
+  REPLIES_DIR: 'test/fixtures/pack/replies',
+};
 
 export interface TestApp {
   url: string;

@@ -50,8 +50,12 @@ describe('business hours', () => {
   it('describes the opening in the customer’s language', () => {
     const now = at('2026-11-23T19:00:00+08:00');
     expect(describeOpening(at('2026-11-24T09:00:00+08:00'), now, 'Asia/Shanghai', 'zh')).toBe('明天 09:00');
-    expect(describeOpening(at('2026-11-24T09:00:00+08:00'), now, 'Asia/Shanghai', 'en')).toBe('tomorrow at 09:00');
-    expect(describeOpening(at('2026-11-26T10:00:00+08:00'), now, 'Asia/Shanghai', 'zh')).toBe('11月26日 10:00');
+    expect(describeOpening(at('2026-11-24T09:00:00+08:00'), now, 'Asia/Shanghai', 'en')).toBe(
+      'tomorrow at 09:00',
+    );
+    expect(describeOpening(at('2026-11-26T10:00:00+08:00'), now, 'Asia/Shanghai', 'zh')).toBe(
+      '11月26日 10:00',
+    );
   });
 
   it('rejects unknown zones and malformed ranges, naming the field', () => {

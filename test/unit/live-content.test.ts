@@ -12,10 +12,20 @@ function doc(useExamples: boolean): BotConfig {
     shop,
     routing: defaultRoutingConfig(),
     intents: [
-      intentSchema.parse({ id: 'invoice', rules: [{ any: ['发票'] }], examples: ['能开票吗', '开个票', '要报销凭证', '可以开增值税票吗', '开票抬头怎么填'] }),
-      intentSchema.parse({ id: 'size', rules: [{ any: ['尺码'] }], examples: ['穿多大码', '170穿什么码', '偏大还是偏小', '码数准吗', '平时穿M拍哪个'] }),
+      intentSchema.parse({
+        id: 'invoice',
+        rules: [{ any: ['发票'] }],
+        examples: ['能开票吗', '开个票', '要报销凭证', '可以开增值税票吗', '开票抬头怎么填'],
+      }),
+      intentSchema.parse({
+        id: 'size',
+        rules: [{ any: ['尺码'] }],
+        examples: ['穿多大码', '170穿什么码', '偏大还是偏小', '码数准吗', '平时穿M拍哪个'],
+      }),
     ],
-    replies: ['invoice', 'size', 'greeting', 'handoff', 'away'].map((id) => replySchema.parse({ id, text: { zh: [id] } })),
+    replies: ['invoice', 'size', 'greeting', 'handoff', 'away'].map((id) =>
+      replySchema.parse({ id, text: { zh: [id] } }),
+    ),
   };
 }
 

@@ -59,7 +59,9 @@ describe('loading intents and replies', () => {
     expect(messages.some((m) => m.includes('keywrods'))).toBe(true);
     // The cross-file checks run only once every file parses; fix the typo and look again.
     writeFileSync(join(root, 'intents/size.yaml'), 'id: size\nrules:\n  - any: [尺码]\n');
-    const second = issuesOf(root).map((i) => `${i.file} ${i.path}: ${i.message}`).join('\n');
+    const second = issuesOf(root)
+      .map((i) => `${i.file} ${i.path}: ${i.message}`)
+      .join('\n');
     expect(second).toContain('unknown template variable {{shopp}}');
     expect(second).toContain('reply template "size" does not exist');
     expect(second).toMatch(/keyword "尺码" is also a keyword of intent "(fit|size)"/);
@@ -70,6 +72,10 @@ describe('loading intents and replies', () => {
       'intents/size.yaml': 'id: sizes\nrules:\n  - any: [尺码]\n',
       'replies/sizes.yaml': 'id: sizes\ntext:\n  zh: ["x"]\n',
     });
-    expect(issuesOf(root).map((i) => i.message).join()).toContain('must equal the file name');
+    expect(
+      issuesOf(root)
+        .map((i) => i.message)
+        .join(),
+    ).toContain('must equal the file name');
   });
 });

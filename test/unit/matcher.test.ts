@@ -7,7 +7,19 @@ import { TypoIndex } from '../../src/matching/typo-index';
 
 const pack = [
   { id: 'greeting', smalltalk: true, rules: [{ any: ['你好', 'hello'] }] },
-  { id: 'shipping-time', rules: [{ any: ['什么时候发货'] }, { all: [['发货', 'ship'], ['什么时候', '今天', 'when']] }], none: ['已经发货'] },
+  {
+    id: 'shipping-time',
+    rules: [
+      { any: ['什么时候发货'] },
+      {
+        all: [
+          ['发货', 'ship'],
+          ['什么时候', '今天', 'when'],
+        ],
+      },
+    ],
+    none: ['已经发货'],
+  },
   { id: 'logistics', rules: [{ any: ['快递到哪了', '物流', 'tracking number'] }] },
   { id: 'return-exchange', rules: [{ any: ['退货', 'return'] }] },
   { id: 'size', rules: [{ any: ['尺码', 'which size'] }] },

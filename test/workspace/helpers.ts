@@ -209,7 +209,12 @@ export async function changeRouting(app: TestApp, change: (routing: RoutingConfi
   const routing = structuredClone(services.routingConfig.get());
   change(routing);
   const { current } = services.config;
-  const r = await services.config.publish({ ...current.document, routing }, current.version, 'test', 'routing change for a test');
+  const r = await services.config.publish(
+    { ...current.document, routing },
+    current.version,
+    'test',
+    'routing change for a test',
+  );
   expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
   expect(services.routingConfig.get()).toEqual(routing);
 }

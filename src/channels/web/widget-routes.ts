@@ -28,7 +28,8 @@ export function widgetRoutes(store: ConversationStore, hub: LiveHub, tokens: Vis
 
   const visitor = (query: unknown) => {
     const q = parseWith(visitorQuery, query, 'query');
-    if (!tokens.verify(q.customerId, q.token)) throw new HttpError(401, 'invalid_token', 'token: not valid for this customerId');
+    if (!tokens.verify(q.customerId, q.token))
+      throw new HttpError(401, 'invalid_token', 'token: not valid for this customerId');
     return `web:${q.customerId}`;
   };
 
