@@ -1,7 +1,7 @@
 import type { Database } from './database';
 import { GroupCommitter } from './group-commit';
-import type { Selectable } from 'kysely';
-import type { ConversationsTable, CustomersTable, EventsTable } from './tables';
+import { CompiledQuery, type Compilable, type Kysely, type Selectable } from 'kysely';
+import type { ConversationsTable, CustomersTable, EventsTable, Tables } from './tables';
 
 export type CustomerRow = CustomersTable;
 export type ConversationRow = ConversationsTable;
@@ -15,28 +15,53 @@ export interface ConversationChange {
   events: NewEvent[];
 }
 
+/** A one-parameter query compiled on first use; later calls only swap the parameter. */
+function compiledOnce<P, R>(
+  build: (db: Kysely<Tables>, param: P) => Compilable<R>,
+  database: Database,
+): (param: P) => CompiledQuery<R> {
+  let sqlText: string | undefined;
+  return (param) => {
+    sqlText ??= build(database.db, param).compile().sql;
+    return CompiledQuery.raw(sqlText, [param]) as CompiledQuery<R>;
+  };
+}
+
 const EVENT_CHUNK = 500; // SQLite allows 32 766 bound values per statement; 12 columns × 500 stays well under.
 
 /** Customers, conversations and the append-only event log, written through one group commit. */
 export class ConversationStore {
   private readonly committer: GroupCommitter<ConversationChange>;
 
+  // The reads every message makes, compiled once: building a query is a good part of its cost.
+  private readonly hot;
+
   constructor(private readonly database: Database) {
     this.committer = new GroupCommitter((changes) => this.write(changes));
+    this.hot = {
+      customer: compiledOnce(
+        (db, key: string) => db.selectFrom('customers').selectAll().where('key', '=', key),
+        database,
+      ),
+      conversation: compiledOnce(
+        (db, id: string) => db.selectFrom('conversations').selectAll().where('id', '=', id),
+        database,
+      ),
+      event: compiledOnce(
+        (db, id: string) => db.selectFrom('events').select('id').where('id', '=', id),
+        database,
+      ),
+    };
   }
 
   async load(customerKey: string): Promise<{ customer?: CustomerRow; conversation?: ConversationRow }> {
-    const customer = await this.database.db
-      .selectFrom('customers')
-      .selectAll()
-      .where('key', '=', customerKey)
-      .executeTakeFirst();
+    const customer = (await this.database.db.executeQuery(this.hot.customer(customerKey))).rows[0];
     if (!customer?.conversation_id) return { customer };
     return { customer, conversation: await this.conversation(customer.conversation_id) };
   }
 
   async conversation(id: string): Promise<ConversationRow | undefined> {
-    return this.database.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    return (await this.database.db.executeQuery(this.hot.conversation(id))).rows[0];
   }
 
   async eventExists(id: string): Promise<boolean> {
