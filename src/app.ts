@@ -18,10 +18,17 @@ export function createApp(services: Services): express.Express {
   app.set('trust proxy', 'loopback');
 
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, database: services.database.dialect, contentVersion: services.content.current.version });
+    res.json({
+      ok: true,
+      database: services.database.dialect,
+      contentVersion: services.content.current.version,
+    });
   });
   // Webhooks read their raw body themselves (signatures): no body parser may run before them.
-  mountWebhooks(app, services.handleMessage, { env: services.channelEnv, log: (e) => services.log.info('webhook', e) });
+  mountWebhooks(app, services.handleMessage, {
+    env: services.channelEnv,
+    log: (e) => services.log.info('webhook', e),
+  });
   app.use(['/api/messages', '/api/widget'], widgetCors);
   app.use(messagesRoute(services.handleMessage, services.tokens));
   app.use(widgetRoutes(services.store, services.hub, services.tokens));
@@ -29,7 +36,9 @@ export function createApp(services: Services): express.Express {
   app.use(workspaceRoutes(services));
 
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
-  app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)));
+  app.use('/api', (req, _res, next) =>
+    next(new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl}`)),
+  );
   app.use(errorHandler(services.log));
   return app;
 }

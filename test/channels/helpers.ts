@@ -12,7 +12,6 @@ export interface Recorded {
   path: string;
   headers: IncomingHttpHeaders;
   raw: string;
-  // biome-ignore lint/suspicious/noExplicitAny: payloads are asserted field by field
   body: any;
 }
 
