@@ -108,7 +108,10 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
     let handoff = conversation.status === 'waiting';
     if (allowed) {
       const today = localDate(receivedAt, tz);
-      const open = isOpen(settings.calendar, receivedAt);
+      // A hand-off waits for the agents of its group: their hours decide between hand-off and away.
+      const calendar =
+        settings.groupCalendars[deps.handoff.groupFor(match.intent?.group)] ?? settings.calendar;
+      const open = isOpen(calendar, receivedAt);
       const plan = decideReply({
         match,
         now: receivedAt,
@@ -170,7 +173,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
         conversation.status === 'waiting'
           ? await deps.handoff.estimate(conversation.queue_key)
           : {};
-      const opening = plan.awaySent ? nextOpening(settings.calendar, receivedAt) : undefined;
+      const opening = plan.awaySent ? nextOpening(calendar, receivedAt) : undefined;
       const values = {
         shop: settings.name,
         customer: customer.name ?? '',

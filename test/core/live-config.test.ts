@@ -41,6 +41,28 @@ describe.each(storageKinds())('versioned live configuration on %s', (kind) => {
     expect(await ask()).toBe('A');
   });
 
+  it('uses the hours of the group a hand-off goes to', async () => {
+    // 10:00 in Shanghai: the shop is open, the general group (closed all week) is not.
+    const morning = await startTestApp(kind, {}, { clock: () => Date.parse('2026-11-23T10:00:00+08:00') });
+    try {
+      const ask = async (id: string) =>
+        (await morning.post('/api/messages', { customerId: id, text: '人工' })).body.replies.map(
+          (x: { kind: string }) => x.kind,
+        );
+      expect(await ask('g0')).toContain('handoff');
+      const live = morning.services.config;
+      const doc = structuredClone(live.current.document);
+      const closed = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+      doc.shop.groupCalendars = { general: { ...doc.shop.calendar, weekly: closed } };
+      expect(await live.publish(doc, 1, 'admin', 'general group closed')).toMatchObject({ ok: true });
+      const kinds = await ask('g1');
+      expect(kinds).toContain('away');
+      expect(kinds).not.toContain('handoff');
+    } finally {
+      await morning.close();
+    }
+  });
+
   it('restores an earlier version as a new version', async () => {
     const live = app.services.config;
     const original = await ask();
