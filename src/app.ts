@@ -6,6 +6,7 @@ import { messagesRoute } from './channels/web/messages-route';
 import { widgetRoutes } from './channels/web/widget-routes';
 import { widgetCors } from './http/cors';
 import { errorHandler, HttpError } from './http/errors';
+import { reportRoutes } from './reports/report-routes';
 import type { Services } from './services';
 import { workspaceRoutes } from './workspace/workspace-routes';
 
@@ -34,6 +35,7 @@ export function createApp(services: Services): express.Express {
   app.use(widgetRoutes(services.store, services.hub, services.tokens));
   app.use(adminRoutes(services));
   app.use(workspaceRoutes(services));
+  app.use(reportRoutes(services));
 
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
   app.use('/api', (req, _res, next) =>

@@ -11,6 +11,7 @@ import { loadContentDirs } from './content/load-content';
 import { createMessageHandler } from './inbound/handle-message';
 import type { HandleMessage } from './inbound/message';
 import { LiveHub, toLiveMessage } from './live/hub';
+import { startReports, stopReports } from './reports/reports';
 import { PgBridge } from './live/pg-bridge';
 import type { Logger } from './shared/log';
 import { loadShopSettings } from './shop/settings';
@@ -184,6 +185,7 @@ export async function buildServices({
     delivery,
     start() {
       watcher.start();
+      startReports({ database, config: live, hub, log, clock, alertWebhook: env.ALERT_WEBHOOK_URL });
       refresh = setInterval(
         () => void live.refresh().catch((e) => log.warn('config refresh failed', { err: String(e) })),
         1000,
@@ -192,6 +194,7 @@ export async function buildServices({
     },
     async close() {
       watcher.stop();
+      stopReports(database);
       clearInterval(refresh);
       await router.kick();
       await store.flushed();

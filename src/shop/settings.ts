@@ -126,9 +126,9 @@ export type SpamRules = z.infer<typeof spamRulesSchema>;
 
 /** Thresholds that raise an alert for supervisors (0 = that alert is off). */
 export const alertThresholdsSchema = z.strictObject({
-  /** Rolling average first-response time, in seconds, above which supervisors are alerted. */
+  /** Rolling median first-response time (chats still waiting count with their wait so far), in seconds, above which supervisors are alerted. */
   firstResponseSeconds: z.number().int().min(0).max(86_400).default(60),
-  /** Window of that rolling average, in minutes. */
+  /** Window of that rolling median, in minutes. */
   windowMinutes: z.number().int().min(1).max(1440).default(15),
   /** Chats waiting in the queue at once. */
   queueLength: z.number().int().min(0).max(100_000).default(20),

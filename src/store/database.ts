@@ -85,7 +85,7 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db as Kysely<unknown>, 'postgres');
+  await migrate(db as Kysely<unknown>, 'postgres', schema ?? 'public');
   const u = new URL(url);
   return {
     db,

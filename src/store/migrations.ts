@@ -223,11 +223,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('report_alerts_at').on('report_alerts').columns(['kind', 'at']).execute();
       },
     },
+    '0005-reports-overdue': {
+      // The live view lists overdue chats: a partial index holds only those, however many chats stay open.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createIndex('conversations_overdue_open')
+          .on('conversations')
+          .columns(['status', 'awaiting_since'])
+          .where(sql.ref('overdue'), '=', 1)
+          .execute();
+      },
+    },
   };
 }
 
-export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+    // Without it Kysely looks for its bookkeeping tables in every schema of the database, and a
+    // second deployment (or test) in another schema makes it skip creating its own.
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -1,0 +1,485 @@
+/**
+ * `npx tsx bench/reports.ts` — reports over a realistic event log, on SQLite (and PostgreSQL when
+ * DATABASE_URL is set).
+ *
+ * Generates BENCH_CONVERSATIONS conversations (default 100 000, ~10 events each) over BENCH_DAYS days
+ * (default 30) with the hour-of-day and weekday pattern of test/reports/seed.ts `history()`
+ * (40 agents, three tiers, a quarter answered by the bot, transfers, overdue, presence shifts), writes
+ * them straight into a fresh database, then times:
+ *   - a full monthly report (`summary`, and `summary?groupBy=day`, what the dashboard asks for),
+ *   - a per-agent daily report,
+ *   - the live view: the first call (loads the last day into the tally) and p50/p99 over repeated
+ *     calls with new events arriving between calls,
+ *   - the write side: bulk insert throughput, and the cost of the one index the reports add
+ *     (conversations.started_at) on inserts and on the per-message conversation upsert.
+ *
+ * BENCH_CONVERSATIONS=1000000 gives ~10 M events; give Node room:
+ *   NODE_OPTIONS=--max-old-space-size=14000 BENCH_CONVERSATIONS=1000000 npx tsx bench/reports.ts
+ * BENCH_ONLY=sqlite|postgres picks one database; BENCH_LIVE_CALLS (default 200); BENCH_KEEP=1 keeps
+ * the SQLite file (path printed).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import type { CompiledContent } from '../src/content/live-content';
+import { LiveHub } from '../src/live/hub';
+import { Reports } from '../src/reports/reports';
+import { defaultRoutingConfig } from '../src/routing/routing-config';
+import { createLogger } from '../src/shared/log';
+import { defaultShopSettings } from '../src/shop/settings';
+import { type Database, openDatabase } from '../src/store/database';
+import type { ConversationsTable, EventsTable } from '../src/store/tables';
+import { type HistoryOptions, history, historyPresence } from '../test/reports/seed';
+
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 30);
+const LIVE_CALLS = Number(process.env.BENCH_LIVE_CALLS ?? 200);
+const ONLY = process.env.BENCH_ONLY;
+const TZ = 'Asia/Shanghai';
+const START = Date.parse('2026-10-01T00:00:00+08:00');
+const END = START + DAYS * 86_400_000;
+const NOW = END - 3 * 3_600_000;
+const AGENTS = Array.from({ length: 40 }, (_, i) => ({
+  id: `agent-${String(i).padStart(2, '0')}`,
+  weight: 1 + (i % 4),
+}));
+
+const EVENT_COLUMNS = [
+  'id',
+  'conversation_id',
+  'customer_key',
+  'channel',
+  'type',
+  'actor',
+  'agent_id',
+  'at',
+  'platform_at',
+  'intent',
+  'text',
+  'data',
+] as const;
+const CONVERSATION_COLUMNS = Object.keys(
+  history({ start: 0, days: 1, perDay: 1, agents: AGENTS }).next().value!.conversation,
+) as (keyof ConversationsTable)[];
+
+const ms = (t: number) => `${t.toFixed(t < 10 ? 2 : 0)} ms`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+};
+
+function historyOptions(): HistoryOptions {
+  return {
+    start: START,
+    days: DAYS,
+    perDay: CONVERSATIONS / DAYS / 1.04,
+    agents: AGENTS,
+    seed: 5,
+    prefix: 'b',
+    // The log ends at "now": 21:00 on the last day, a busy hour, so "today" is a real day so far.
+    until: NOW,
+  };
+}
+
+interface Writer {
+  insert(conversations: ConversationsTable[], events: Omit<EventsTable, 'seq'>[]): Promise<void>;
+  finish(): Promise<void>;
+}
+
+/** SQLite: a second connection on the same file, prepared statements, 20 000 rows per transaction. */
+function sqliteWriter(file: string): Writer {
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const ev = db.prepare(
+    `INSERT INTO events (${EVENT_COLUMNS.join(',')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(',')})`,
+  );
+  const cv = db.prepare(
+    `INSERT INTO conversations (${CONVERSATION_COLUMNS.join(',')}) VALUES (${CONVERSATION_COLUMNS.map(() => '?').join(',')})`,
+  );
+  const tx = db.transaction((conversations: ConversationsTable[], events: Omit<EventsTable, 'seq'>[]) => {
+    for (const c of conversations) cv.run(...CONVERSATION_COLUMNS.map((k) => c[k]));
+    for (const e of events) ev.run(...EVENT_COLUMNS.map((k) => e[k]));
+  });
+  return {
+    async insert(conversations, events) {
+      tx(conversations, events);
+    },
+    async finish() {
+      db.close();
+    },
+  };
+}
+
+/** PostgreSQL: one INSERT … SELECT FROM unnest(arrays) per batch. */
+function pgWriter(pool: pg.Pool): Writer {
+  const types: Record<string, string> = { at: 'bigint', platform_at: 'bigint' };
+  const convTypes: Record<string, string> = {};
+  for (const k of CONVERSATION_COLUMNS) {
+    convTypes[k] = /_at$|queue_key|awaiting_since/.test(k)
+      ? 'bigint'
+      : ['reply_turn', 'overdue', 'on_hold', 'hops'].includes(k)
+        ? 'integer'
+        : 'text';
+  }
+  const insert = async (
+    table: string,
+    columns: readonly string[],
+    typeOf: (c: string) => string,
+    rows: Record<string, unknown>[],
+  ) => {
+    if (!rows.length) return;
+    const arrays = columns.map((c) => rows.map((r) => r[c] ?? null));
+    const sql = `INSERT INTO ${table} (${columns.join(',')}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${typeOf(c)}[]`).join(',')})`;
+    await pool.query(sql, arrays);
+  };
+  return {
+    async insert(conversations, events) {
+      await insert(
+        'conversations',
+        CONVERSATION_COLUMNS,
+        (c) => convTypes[c]!,
+        conversations as unknown as Record<string, unknown>[],
+      );
+      await insert(
+        'events',
+        EVENT_COLUMNS,
+        (c) => types[c] ?? 'text',
+        events as unknown as Record<string, unknown>[],
+      );
+    },
+    async finish() {},
+  };
+}
+
+async function load(
+  writer: Writer,
+  database: Database,
+): Promise<{ conversations: number; events: number; seconds: number }> {
+  const started = performance.now();
+  let conversations: ConversationsTable[] = [];
+  let events: Omit<EventsTable, 'seq'>[] = [];
+  const counts = { conversations: 0, events: 0 };
+  for (const c of history(historyOptions())) {
+    conversations.push(c.conversation);
+    for (const e of c.events) events.push(e);
+    counts.conversations++;
+    counts.events += c.events.length;
+    if (events.length >= 20_000) {
+      await writer.insert(conversations, events);
+      conversations = [];
+      events = [];
+      if (counts.conversations % 100_000 < 2500)
+        process.stderr.write(`  … ${counts.conversations} conversations, ${counts.events} events\n`);
+    }
+  }
+  await writer.insert(conversations, events);
+  await writer.finish();
+  const presence = historyPresence(historyOptions());
+  const db = database.db as unknown as import('kysely').Kysely<{
+    agent_presence: { id: string; agent_id: string; status: string; at: number };
+  }>;
+  for (let i = 0; i < presence.length; i += 500)
+    await db
+      .insertInto('agent_presence')
+      .values(presence.slice(i, i + 500))
+      .execute();
+  return { ...counts, seconds: (performance.now() - started) / 1000 };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+}
+
+async function benchDatabase(kind: 'sqlite' | 'postgres') {
+  const dir = mkdtempSync(join(tmpdir(), 'firstreply-bench-'));
+  const schema = kind === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
+  const database = await openDatabase({
+    dataDir: dir,
+    file: 'bench.db',
+    ...(kind === 'postgres' ? { url: process.env.DATABASE_URL!, schema: schema! } : {}),
+  });
+  const file = join(dir, 'bench.db');
+  console.log(`\n## ${kind}${kind === 'sqlite' ? ` (${file})` : ` (schema ${schema})`}`);
+  try {
+    // Agents, as the app has them (names, test flags) — two test agents among 42.
+    for (const [i, a] of [...AGENTS, { id: 'agent-test-1' }, { id: 'agent-test-2' }].entries()) {
+      await database.db
+        .insertInto('agents')
+        .values({
+          id: a.id,
+          login: a.id,
+          name: `Agent ${i}`,
+          password_hash: 'x',
+          role: 'agent',
+          level: 'regular',
+          rank: 100,
+          cap: 8,
+          groups: '[]',
+          test: a.id.startsWith('agent-test') ? 1 : 0,
+          status: i < 12 ? 'online' : 'offline',
+          active_count: i % 5,
+          last_assigned_at: null,
+          status_changed_at: END - 3_600_000,
+          overdue_in_row: 0,
+          created_at: START - 86_400_000,
+        })
+        .execute();
+    }
+    const writer = kind === 'sqlite' ? sqliteWriter(file) : pgWriter(database.pg!.pool);
+    const loaded = await load(writer, database);
+    console.log(
+      `generated ${loaded.conversations.toLocaleString('en')} conversations, ${loaded.events.toLocaleString('en')} events over ${DAYS} days; ` +
+        `bulk insert ${Math.round(loaded.events / loaded.seconds).toLocaleString('en')} events/s (all indexes on, ${loaded.seconds.toFixed(1)} s)` +
+        (kind === 'sqlite' ? `; file ${(statSync(file).size / 2 ** 20).toFixed(0)} MB` : ''),
+    );
+    if (kind === 'postgres') await database.pg!.pool.query('ANALYZE');
+
+    const clock = { now: NOW };
+    const content = {
+      settings: defaultShopSettings(),
+      routing: defaultRoutingConfig(),
+    } as unknown as CompiledContent;
+    const reports = new Reports({
+      database,
+      config: { current: content },
+      hub: new LiveHub(),
+      log: createLogger('silent'),
+      clock: () => clock.now,
+    });
+    const service = reports.service;
+    const localDate = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
+    const month = { from: localDate(START), to: localDate(END), tz: TZ };
+
+    // Monthly report: three runs, median (the first warms caches).
+    const monthly: { ms: number; load: number; compute: number; heap: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await timed(() => service.summary(month));
+      monthly.push({
+        ms: r.ms,
+        load: r.value.timing.loadMs,
+        compute: r.value.timing.computeMs,
+        heap: process.memoryUsage().heapUsed / 2 ** 20,
+      });
+      if (i === 0)
+        console.log(
+          `month ${month.from} → ${month.to}: ${r.value.report.overall.conversations.toLocaleString('en')} conversations measured, ` +
+            `${r.value.timing.events.toLocaleString('en')} events read (${r.value.timing.rowsScanned.toLocaleString('en')} rows scanned), ` +
+            `first human response median ${r.value.report.overall.firstHumanResponseSeconds.median} s`,
+        );
+    }
+    const m = monthly.sort((a, b) => a.ms - b.ms)[1] ?? monthly[0]!;
+    console.log(
+      `monthly report: ${ms(m.ms)} (read + map ${m.load} ms, engine ${m.compute} ms), heap ${m.heap.toFixed(0)} MB`,
+    );
+    const byDay = await timed(() => service.summary({ ...month, groupBy: 'day' }));
+    console.log(`monthly report grouped by day (the dashboard's request): ${ms(byDay.ms)}`);
+
+    // Per-agent daily report: five different days, median.
+    const daily: number[] = [];
+    for (let d = 0; d < 5; d++) {
+      const day = localDate(START + ((3 + d * 5) % DAYS) * 86_400_000);
+      const next = localDate(START + (((3 + d * 5) % DAYS) + 1) * 86_400_000);
+      daily.push(
+        (
+          await timed(() =>
+            service.summary({ from: day, to: next, tz: TZ, agent: AGENTS[d]!.id, groupBy: 'agent' }),
+          )
+        ).ms,
+      );
+    }
+    console.log(
+      `per-agent daily report: median ${ms(median(daily))} (${daily.map((x) => x.toFixed(0)).join(', ')} ms)`,
+    );
+
+    // Live view: the first call loads the last day; then new events between calls.
+    const first = await timed(() => reports.live());
+    console.log(
+      `live view, first call (loads ${reports.tally.size.toLocaleString('en')} conversations into the tally): ${ms(first.ms)}`,
+    );
+    const liveTimes: number[] = [];
+    let extra = 0;
+    for (let i = 0; i < LIVE_CALLS; i++) {
+      clock.now += 2000;
+      // A new chat every call, and a reply in an earlier one: the tally has work to do.
+      const id = `live-${i}`;
+      const rows: Omit<EventsTable, 'seq'>[] = [
+        {
+          id: `${id}:0`,
+          conversation_id: id,
+          customer_key: `web:l${i}`,
+          channel: 'web',
+          type: 'message.received',
+          actor: 'customer',
+          agent_id: null,
+          at: clock.now,
+          platform_at: null,
+          intent: null,
+          text: '在吗',
+          data: null,
+        },
+        {
+          id: `${id}:1`,
+          conversation_id: id,
+          customer_key: `web:l${i}`,
+          channel: 'web',
+          type: 'conversation.handoff',
+          actor: 'system',
+          agent_id: null,
+          at: clock.now,
+          platform_at: null,
+          intent: null,
+          text: null,
+          data: null,
+        },
+      ];
+      if (i > 0) {
+        rows.push({
+          id: `live-${i - 1}:2`,
+          conversation_id: `live-${i - 1}`,
+          customer_key: `web:l${i - 1}`,
+          channel: 'web',
+          type: 'agent.replied',
+          actor: 'agent',
+          agent_id: AGENTS[i % 40]!.id,
+          at: clock.now,
+          platform_at: null,
+          intent: null,
+          text: '您好',
+          data: null,
+        });
+      }
+      extra += rows.length;
+      await database.db.insertInto('events').values(rows).execute();
+      const r = await timed(() => reports.live());
+      liveTimes.push(r.ms);
+    }
+    console.log(
+      `live view, ${LIVE_CALLS} calls with ${extra} new events between them: p50 ${ms(pct(liveTimes, 0.5))}, p99 ${ms(pct(liveTimes, 0.99))}, max ${ms(Math.max(...liveTimes))}`,
+    );
+    const snapshot = await reports.live();
+    console.log(
+      `  today so far: ${snapshot.today.conversations} conversations, first human median ${snapshot.today.firstHumanResponseSeconds.median} s; queue ${snapshot.queue.total}`,
+    );
+    return database;
+  } catch (e) {
+    await database.close();
+    throw e;
+  } finally {
+    if (!process.env.BENCH_KEEP && kind === 'sqlite')
+      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    if (schema) {
+      cleanups.push(async () => {
+        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      });
+    }
+  }
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+
+/**
+ * What the reports cost at write time. Events: nothing (no index, trigger or aggregate on `events`;
+ * the live tally reads new events by primary key). Conversations: one index on `started_at`. Timed
+ * on fresh SQLite files, with and without that index: inserting conversations with their events, and
+ * the per-message conversation upsert the message path does.
+ */
+async function writeCost() {
+  const n = Math.min(20_000, CONVERSATIONS);
+  const sample = [...history({ ...historyOptions(), perDay: n / 3, days: 3 })];
+  const result: Record<string, { insertPerEventUs: number; upsertUs: number }> = {};
+  for (const variant of ['without', 'with'] as const) {
+    const runs: { insert: number; upsert: number }[] = [];
+    for (let round = 0; round < 3; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'firstreply-bench-w-'));
+      const database = await openDatabase({ dataDir: dir, file: 'w.db' });
+      if (variant === 'without') await database.db.schema.dropIndex('conversations_started').execute();
+      await database.close();
+      const file = join(dir, 'w.db');
+      const writer = sqliteWriter(file);
+      let events = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < sample.length; i += 100) {
+        const slice = sample.slice(i, i + 100);
+        const evs = slice.flatMap((c) => c.events);
+        events += evs.length;
+        await writer.insert(
+          slice.map((c) => c.conversation),
+          evs,
+        );
+      }
+      const insert = ((performance.now() - t0) * 1000) / events;
+      await writer.finish();
+      // The message path's upsert: every customer message rewrites its conversation row.
+      const db = new SQLite(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      const upsert = db.prepare(
+        `INSERT INTO conversations (${CONVERSATION_COLUMNS.join(',')}) VALUES (${CONVERSATION_COLUMNS.map(() => '?').join(',')})
+         ON CONFLICT(id) DO UPDATE SET last_message_at = excluded.last_message_at, last_customer_at = excluded.last_customer_at, tier = excluded.tier`,
+      );
+      const rows = sample.map((c) => c.conversation);
+      const t1 = performance.now();
+      const tx = db.transaction(() => {
+        for (const c of rows)
+          upsert.run(
+            ...CONVERSATION_COLUMNS.map((k) => (k === 'last_message_at' ? Number(c[k]) + 1000 : c[k])),
+          );
+      });
+      for (let k = 0; k < 5; k++) tx();
+      const up = ((performance.now() - t1) * 1000) / (rows.length * 5);
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+      runs.push({ insert, upsert: up });
+    }
+    result[variant] = {
+      insertPerEventUs: median(runs.map((r) => r.insert)),
+      upsertUs: median(runs.map((r) => r.upsert)),
+    };
+  }
+  const w = result.with!;
+  const wo = result.without!;
+  console.log(
+    `\n## write cost (SQLite, ${sample.length.toLocaleString('en')} conversations, batches of 100, median of 3)\n` +
+      `insert, per event (conversation rows included): ${wo.insertPerEventUs.toFixed(2)} µs without the reports' index, ${w.insertPerEventUs.toFixed(2)} µs with it\n` +
+      `conversation upsert per message: ${wo.upsertUs.toFixed(2)} µs without, ${w.upsertUs.toFixed(2)} µs with\n` +
+      'events table: no index, trigger or aggregate added by the reports (0 µs per event)',
+  );
+}
+
+async function main() {
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  console.log(
+    `# reports benchmark — ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+  );
+  console.log(
+    `BENCH_CONVERSATIONS=${CONVERSATIONS} BENCH_DAYS=${DAYS}; heap limit ${((await import('node:v8')).getHeapStatistics().heap_size_limit / 2 ** 30).toFixed(1)} GiB`,
+  );
+  const kinds: ('sqlite' | 'postgres')[] = [];
+  if (!ONLY || ONLY === 'sqlite') kinds.push('sqlite');
+  if ((!ONLY || ONLY === 'postgres') && process.env.DATABASE_URL) kinds.push('postgres');
+  try {
+    for (const kind of kinds) {
+      const database = await benchDatabase(kind);
+      await database.close();
+    }
+    if (!ONLY || ONLY === 'sqlite') await writeCost();
+  } finally {
+    for (const c of cleanups) await c();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,705 @@
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { type Calendar, isOpen } from '../calendar/business-hours';
+import type { CompiledContent } from '../content/live-content';
+import { HttpError, parseWith } from '../http/errors';
+import { insertEvent } from '../routing/routing-store';
+import { tierById } from '../routing/routing-config';
+import { buildReport, type Report } from '../reporting/build-report';
+import { prepareConversations } from '../reporting/conversations';
+import { csvCell } from '../reporting/format-csv';
+import type { AgentOnlineInterval, ReportEvent } from '../reporting/report-event';
+import { ReportError } from '../reporting/report-errors';
+import type { ReportOptionsInput, TierTargets } from '../reporting/report-options';
+import { createZoneClock } from '../reporting/time-zone';
+import type { Logger } from '../shared/log';
+import type { Database } from '../store/database';
+import { conversationCsvLines, conversationRows } from './conversation-rows';
+import { type ConversionFigures, conversionOf, type OrderLite } from './conversion';
+import {
+  finishEvents,
+  isSpam,
+  type LoadedConversation,
+  type LoadStats,
+  loadConversations,
+} from './events-from-db';
+import { loadPresence } from './presence';
+import { type ReportQuery, reportQuerySchema, resolveReportQuery } from './report-query';
+import { type ReportDb, reportDb } from './report-tables';
+
+export interface ReportServiceDeps {
+  database: Database;
+  /** The live configuration (tiers, calendar, spam rules, alert thresholds). */
+  config: { readonly current: CompiledContent };
+  clock: () => number;
+  log: Logger;
+}
+
+export interface AgentName {
+  name: string;
+  login: string;
+  test: boolean;
+}
+
+interface AgentInfo extends AgentName {
+  id: string;
+  createdAt: number;
+}
+
+/** What one request measures: the conversations after filters, as engine events. */
+interface Collected {
+  query: ReportQuery;
+  events: ReportEvent[];
+  conversations: LoadedConversation[];
+  presence: AgentOnlineInterval[];
+  agents: Map<string, AgentInfo>;
+  testAgentIds: string[];
+  excluded: { outsideBusinessHours: number; otherFilters: number };
+  load: LoadStats & { ms: number };
+}
+
+type SlimReport = Pick<Report, 'overall' | 'tiers'> & {
+  hours: Pick<
+    Report['hours'][number],
+    'hour' | 'arrivals' | 'humanArrivals' | 'firstResponseMedianSeconds' | 'firstHumanResponseMedianSeconds'
+  >[];
+};
+
+export interface SummaryGroup extends Partial<SlimReport> {
+  key: string;
+  /** Day groups: the local day's bounds (clipped to the period). */
+  from?: string;
+  to?: string;
+  /** Agent groups: the agent's figures, name and conversion. */
+  name?: string;
+  figures?: Report['agents'][number];
+  conversion?: ConversionFigures['agents'][number] | null;
+}
+
+export interface Summary {
+  period: { from: string; to: string; timeZone: string };
+  filters: { agent: string | null; tier: string | null; channel: string | null; hours: 'all' | 'business' };
+  generatedAt: string;
+  report: Report;
+  agentNames: Record<string, AgentName>;
+  groupBy: ReportQuery['groupBy'] | null;
+  groups: SummaryGroup[] | null;
+  /** Null when the shop has never reported an order (`POST /api/orders`). */
+  conversion: ConversionFigures | null;
+  /** First logged agent status change: time online is known from then on (see withheldOnlineFigures). */
+  presenceLoggedSince: string | null;
+  excluded: Collected['excluded'];
+  timing: { loadMs: number; computeMs: number; events: number; conversations: number; rowsScanned: number };
+}
+
+const orderSchema = z.strictObject({
+  /** Our customer key (`api:c1`, as in the reports), or the channel's own id when it is unambiguous. */
+  customerId: z.string().trim().min(1).max(300),
+  orderId: z.string().trim().min(1).max(200),
+  /** ISO-8601 with an offset, or ms since the epoch. */
+  paidAt: z.union([
+    z.iso.datetime({
+      offset: true,
+      error: 'must be ISO-8601 with an offset, e.g. 2026-11-23T10:00:00+08:00',
+    }),
+    z.number().int().positive(),
+  ]),
+  amount: z
+    .number()
+    .min(0)
+    .max(1e10)
+    .refine((a) => Math.abs(Math.round(a * 100) - a * 100) < 1e-6, 'at most two decimals'),
+});
+export const spamBodySchema = z.strictObject({ spam: z.boolean() });
+
+/**
+ * Reports over the database event log: loads the conversations a period needs, maps them onto the
+ * engine's events, applies the shop's tiers, zone, test agents and spam flags, and runs the pure
+ * engine (src/reporting). Exactly what `npm run report` computes from an exported log.
+ */
+export class ReportService {
+  constructor(private readonly deps: ReportServiceDeps) {}
+
+  private get db(): ReportDb {
+    return reportDb(this.deps.database);
+  }
+
+  private get current(): CompiledContent {
+    return this.deps.config.current;
+  }
+
+  /** Tier targets from the live routing rules, in the engine's shape. */
+  tierOptions(): { tiers: Record<string, TierTargets>; defaultTier: string } {
+    const routing = this.current.routing;
+    const tiers: Record<string, TierTargets> = {};
+    for (const t of routing.tiers) {
+      tiers[t.id] = {
+        firstReplySeconds: t.firstReplySeconds,
+        replySeconds: t.replySeconds,
+        // The engine needs a target above 0; a routing target of 0 ("none") is met by any rate.
+        complianceTarget: Math.max(t.complianceTarget, 1e-9),
+      };
+    }
+    return { tiers, defaultTier: tierById(routing, null).id };
+  }
+
+  /** Parses and checks a report query: 400s name the field (period, zone, agent, tier). */
+  async resolve(rawQuery: unknown): Promise<{ query: ReportQuery; agents: Map<string, AgentInfo> }> {
+    const input = parseWith(reportQuerySchema, rawQuery, 'query');
+    const query = resolveReportQuery(input, {
+      timeZone: this.current.settings.calendar.timezone,
+      now: this.deps.clock(),
+    });
+    const rows = await this.db
+      .selectFrom('agents')
+      .select(['id', 'login', 'name', 'test', 'created_at'])
+      .execute();
+    const agents = new Map(
+      rows.map((a) => [
+        a.id,
+        {
+          id: a.id,
+          name: a.name,
+          login: a.login,
+          test: Number(a.test) === 1,
+          createdAt: Number(a.created_at),
+        },
+      ]),
+    );
+    if (query.agent !== undefined) {
+      const found = agents.get(query.agent) ?? [...agents.values()].find((a) => a.login === query.agent);
+      if (!found) throw fieldError('agent', `no agent "${query.agent}" (give an agent id or login)`);
+      query.agent = found.id;
+    }
+    if (query.tier !== undefined && !this.current.routing.tiers.some((t) => t.id === query.tier)) {
+      throw fieldError(
+        'tier',
+        `no tier "${query.tier}" (tiers: ${this.current.routing.tiers.map((t) => t.id).join(', ')})`,
+      );
+    }
+    return { query, agents };
+  }
+
+  private async collect(rawQuery: unknown): Promise<Collected> {
+    const { query, agents } = await this.resolve(rawQuery);
+    const started = performance.now();
+    const settings = this.current.settings;
+    const { conversations: loaded, stats } = await loadConversations(this.deps.database, {
+      from: query.from,
+      to: query.to,
+      spamRules: settings.spam,
+    });
+    const { tiers, defaultTier } = this.tierOptions();
+    const resolvedTier = (t: string | null) => (t !== null && t in tiers ? t : defaultTier);
+    const calendars = new CalendarCache(settings.calendar, settings.groupCalendars);
+    const excluded = { outsideBusinessHours: 0, otherFilters: 0 };
+    const events: ReportEvent[] = [];
+    const conversations: LoadedConversation[] = [];
+    for (const c of loaded.values()) {
+      if (query.channel !== undefined && c.channel !== query.channel) {
+        excluded.otherFilters++;
+        continue;
+      }
+      if (query.tier !== undefined && resolvedTier(c.tier) !== query.tier) {
+        excluded.otherFilters++;
+        continue;
+      }
+      const finished = finishEvents(c);
+      if (
+        query.agent !== undefined &&
+        !finished.some((e) => e.agentId === query.agent || e.fromAgentId === query.agent)
+      ) {
+        excluded.otherFilters++;
+        continue;
+      }
+      if (query.businessHours && !isSpam(c)) {
+        const first = firstCustomerAt(finished);
+        if (first !== null && !calendars.isOpen(c.group, first)) {
+          excluded.outsideBusinessHours++;
+          continue;
+        }
+      }
+      c.events = finished;
+      c.groupTransfers = undefined;
+      conversations.push(c);
+      for (const e of finished) events.push(e);
+    }
+    const testAgentIds = [...agents.values()].filter((a) => a.test).map((a) => a.id);
+    const presence = await loadPresence(this.db, {
+      from: query.from,
+      to: Math.min(query.to, this.deps.clock()),
+      ...(query.agent !== undefined ? { agentId: query.agent } : {}),
+    });
+    return {
+      query,
+      events,
+      conversations,
+      presence,
+      agents,
+      testAgentIds,
+      excluded,
+      load: { ...stats, ms: performance.now() - started },
+    };
+  }
+
+  private options(c: Collected, period?: { from: number; to: number }): ReportOptionsInput {
+    return {
+      timeZone: c.query.timeZone,
+      from: period?.from ?? c.query.from,
+      to: period?.to ?? c.query.to,
+      ...this.tierOptions(),
+      testAgentIds: c.testAgentIds,
+    };
+  }
+
+  private run(input: Parameters<typeof buildReport>[0], options: ReportOptionsInput): Report {
+    try {
+      return buildReport(input, options);
+    } catch (e) {
+      if (e instanceof ReportError) {
+        const field = e.option === 'timeZone' ? 'tz' : (e.option ?? 'query');
+        throw fieldError(field, e.message);
+      }
+      throw e;
+    }
+  }
+
+  async summary(rawQuery: unknown): Promise<Summary> {
+    const c = await this.collect(rawQuery);
+    const q = c.query;
+    const started = performance.now();
+    const report = this.run({ events: c.events, presence: c.presence }, this.options(c));
+    const presenceSince = await this.presenceLoggedSince();
+    withheldOnlineFigures(report, c.agents, q.from, presenceSince);
+    let conversion: ConversionFigures | null = null;
+    if (await this.hasOrders()) conversion = await this.conversion(c);
+
+    let groups: SummaryGroup[] | null = null;
+    if (q.groupBy === 'agent') {
+      groups = report.agents.map((a) => ({
+        key: a.agentId,
+        name: c.agents.get(a.agentId)?.name ?? a.agentId,
+        figures: a,
+        conversion: conversion?.agents.find((x) => x.agentId === a.agentId) ?? null,
+      }));
+    } else if (q.groupBy === 'day') {
+      groups = this.byDay(c);
+    } else if (q.groupBy === 'tier' || q.groupBy === 'channel') {
+      const { tiers, defaultTier } = this.tierOptions();
+      const keyOf =
+        q.groupBy === 'tier'
+          ? (x: LoadedConversation) => (x.tier !== null && x.tier in tiers ? x.tier : defaultTier)
+          : (x: LoadedConversation) => x.channel;
+      const parts = new Map<string, ReportEvent[]>();
+      if (q.groupBy === 'tier') for (const t of Object.keys(tiers)) parts.set(t, []);
+      for (const x of c.conversations) {
+        const key = keyOf(x);
+        let list = parts.get(key);
+        if (!list) {
+          list = [];
+          parts.set(key, list);
+        }
+        for (const e of x.events) list.push(e);
+      }
+      groups = [...parts.entries()].map(([key, events]) => ({
+        key,
+        ...slim(this.run({ events }, this.options(c))),
+      }));
+    }
+
+    const names: Record<string, AgentName> = {};
+    for (const [id, a] of c.agents) names[id] = { name: a.name, login: a.login, test: a.test };
+    return {
+      period: {
+        from: new Date(q.from).toISOString(),
+        to: new Date(q.to).toISOString(),
+        timeZone: q.timeZone,
+      },
+      filters: {
+        agent: q.agent ?? null,
+        tier: q.tier ?? null,
+        channel: q.channel ?? null,
+        hours: q.businessHours ? 'business' : 'all',
+      },
+      generatedAt: new Date(this.deps.clock()).toISOString(),
+      report,
+      agentNames: names,
+      groupBy: q.groupBy ?? null,
+      groups,
+      conversion,
+      presenceLoggedSince: presenceSince === null ? null : new Date(presenceSince).toISOString(),
+      excluded: c.excluded,
+      timing: {
+        loadMs: Math.round(c.load.ms),
+        computeMs: Math.round(performance.now() - started),
+        events: c.events.length,
+        conversations: c.conversations.length,
+        rowsScanned: c.load.rowsScanned,
+      },
+    };
+  }
+
+  /** One engine run per local day: each day's figures exactly as a report for that day alone. */
+  private byDay(c: Collected): SummaryGroup[] {
+    const q = c.query;
+    const zone = createZoneClock(q.timeZone);
+    const firstDay = zone.local(q.from).day;
+    const lastDay = zone.local(q.to - 1).day;
+    const buckets: ReportEvent[][] = Array.from({ length: lastDay - firstDay + 1 }, () => []);
+    for (const x of c.conversations) {
+      const days = new Set<number>();
+      for (const e of x.events) {
+        if (e.from === 'customer' && (e.kind ?? 'message') === 'message' && e.at >= q.from && e.at < q.to)
+          days.add(zone.local(e.at).day);
+      }
+      for (const d of days) {
+        const bucket = buckets[d - firstDay];
+        if (bucket) for (const e of x.events) bucket.push(e);
+      }
+    }
+    return buckets.map((events, i) => {
+      const label = zone.dateLabel(firstDay + i);
+      const from = Math.max(q.from, zone.instantOf(label));
+      const to = Math.min(q.to, zone.instantOf(zone.dateLabel(firstDay + i + 1)));
+      return {
+        key: label,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        ...slim(this.run({ events }, this.options(c, { from, to }))),
+      };
+    });
+  }
+
+  private async presenceLoggedSince(): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('agent_presence')
+      .select((eb) => eb.fn.min('at').as('at'))
+      .executeTakeFirst();
+    return r?.at === null || r?.at === undefined ? null : Number(r.at);
+  }
+
+  private async hasOrders(): Promise<boolean> {
+    const r = await this.db.selectFrom('orders').select('order_id').limit(1).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  private async conversion(c: Collected): Promise<ConversionFigures> {
+    const q = c.query;
+    const windowMs = q.conversionHours * 3_600_000;
+    const orders: OrderLite[] = (
+      await this.db
+        .selectFrom('orders')
+        .select(['order_id', 'customer_key', 'paid_at', 'amount_cents'])
+        .where('paid_at', '>=', q.from)
+        .where('paid_at', '<', q.to + windowMs)
+        .orderBy('paid_at')
+        .orderBy('order_id')
+        .execute()
+    ).map((o) => ({ ...o, paid_at: Number(o.paid_at), amount_cents: Number(o.amount_cents) }));
+    const { tiers, defaultTier } = this.tierOptions();
+    const prepared = prepareConversations(c.events, {
+      testAgentIds: c.testAgentIds,
+      tierNames: new Set(Object.keys(tiers)),
+      defaultTier,
+    });
+    return conversionOf(prepared.conversations, { from: q.from, to: q.to }, orders, q.conversionHours);
+  }
+
+  /** Overall row, then one row per group (per agent unless `groupBy` says otherwise). */
+  async summaryCsv(rawQuery: unknown): Promise<string> {
+    const raw = (rawQuery ?? {}) as Record<string, unknown>;
+    const s = await this.summary({ groupBy: 'agent', ...raw });
+    const o = s.report.overall;
+    const lines: Cell[][] = [
+      [
+        'overall',
+        '',
+        '',
+        o.conversations,
+        o.conversationsAwaitingHuman,
+        o.firstResponseSeconds.median,
+        o.firstHumanResponseSeconds.count,
+        o.firstHumanResponseSeconds.median,
+        o.firstHumanResponseSeconds.mean,
+        o.firstHumanResponseSeconds.p90,
+        o.firstHumanResponseSeconds.unanswered,
+        o.averageResponseSeconds,
+        o.replies,
+        o.reactionSeconds.median,
+        o.transfers,
+        o.transfers,
+        o.overdue,
+        null,
+        null,
+        s.conversion?.customersAsked,
+        s.conversion?.buyers,
+        s.conversion?.rate,
+      ],
+    ];
+    for (const g of s.groups ?? []) {
+      if (g.figures) {
+        const a = g.figures;
+        lines.push([
+          'agent',
+          g.key,
+          g.name,
+          a.chatsServed,
+          null,
+          null,
+          a.firstResponseSeconds.count,
+          a.firstResponseSeconds.median,
+          a.firstResponseSeconds.mean,
+          a.firstResponseSeconds.p90,
+          null,
+          a.averageResponseSeconds,
+          a.replies,
+          a.reactionSeconds.median,
+          a.transfersIn,
+          a.transfersOut,
+          a.overdue,
+          a.onlineHours,
+          a.chatsPerOnlineHour,
+          g.conversion?.customersServed,
+          g.conversion?.buyers,
+          g.conversion?.rate,
+        ]);
+      } else if (g.overall) {
+        const x = g.overall;
+        lines.push([
+          s.groupBy ?? '',
+          g.key,
+          '',
+          x.conversations,
+          x.conversationsAwaitingHuman,
+          x.firstResponseSeconds.median,
+          x.firstHumanResponseSeconds.count,
+          x.firstHumanResponseSeconds.median,
+          x.firstHumanResponseSeconds.mean,
+          x.firstHumanResponseSeconds.p90,
+          x.firstHumanResponseSeconds.unanswered,
+          x.averageResponseSeconds,
+          x.replies,
+          x.reactionSeconds.median,
+          x.transfers,
+          x.transfers,
+          x.overdue,
+          null,
+          null,
+          null,
+          null,
+          null,
+        ]);
+      }
+    }
+    return [SUMMARY_CSV_COLUMNS.join(','), ...lines.map((l) => l.map(csvCell).join(','))].join('\n') + '\n';
+  }
+
+  /** One row per conversation started in the period. */
+  async conversationsCsv(rawQuery: unknown): Promise<Iterable<string>> {
+    const c = await this.collect(rawQuery);
+    const { tiers, defaultTier } = this.tierOptions();
+    const prepared = prepareConversations(c.events, {
+      testAgentIds: c.testAgentIds,
+      tierNames: new Set(Object.keys(tiers)),
+      defaultTier,
+    });
+    const byId = new Map(c.conversations.map((x) => [x.id, x]));
+    const rows = conversationRows(prepared.conversations, { from: c.query.from, to: c.query.to }, (id) => {
+      const x = byId.get(id);
+      return x ? { channel: x.channel, closedAt: x.status === 'closed' ? x.closedAt : null } : undefined;
+    });
+    return conversationCsvLines(rows, c.query.timeZone, (id) => c.agents.get(id)?.name ?? id);
+  }
+
+  /** A supervisor's spam verdict: true removes the conversation from every figure, false keeps it in despite the rule. */
+  async setSpam(
+    conversationId: string,
+    spam: boolean,
+    by: string,
+  ): Promise<{ conversationId: string; spam: boolean }> {
+    const chat = await this.db
+      .selectFrom('conversations')
+      .select(['id', 'customer_key', 'channel'])
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
+    if (!chat) throw new HttpError(404, 'not_found', `no conversation ${conversationId}`);
+    const at = this.deps.clock();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('report_flags')
+        .values({ conversation_id: chat.id, spam: spam ? 1 : 0, agent_id: by, at })
+        .onConflict((oc) =>
+          oc.column('conversation_id').doUpdateSet({ spam: spam ? 1 : 0, agent_id: by, at }),
+        )
+        .execute();
+      // In the log too, so the conversation's history says who flagged it and when.
+      await insertEvent(trx as never, chat, 'conversation.spam_flagged', at, by, { spam });
+    });
+    return { conversationId: chat.id, spam };
+  }
+
+  /** Stores a paid order (idempotent by order id) for conversion figures. */
+  async recordOrder(body: unknown): Promise<{ status: 200 | 201; body: Record<string, unknown> }> {
+    const o = parseWith(orderSchema, body);
+    const paidAt = typeof o.paidAt === 'number' ? o.paidAt : Date.parse(o.paidAt);
+    if (paidAt > this.deps.clock() + 86_400_000)
+      throw fieldError('paidAt', 'is more than a day in the future');
+    // By primary key only: the id as given, or prefixed with each channel (`web:…`, `telegram:…`).
+    const candidates = [o.customerId, ...CUSTOMER_CHANNELS.map((c) => `${c}:${o.customerId}`)];
+    const customers = await this.db
+      .selectFrom('customers')
+      .select(['key'])
+      .where('key', 'in', candidates)
+      .execute();
+    const exact = customers.find((c) => c.key === o.customerId);
+    if (!exact && customers.length > 1) {
+      throw fieldError(
+        'customerId',
+        `"${o.customerId}" is a customer on several channels (${customers.map((c) => c.key).join(', ')}); send the full key`,
+      );
+    }
+    const key = exact?.key ?? customers[0]?.key ?? o.customerId;
+    const row = {
+      order_id: o.orderId,
+      customer_key: key,
+      paid_at: paidAt,
+      amount_cents: Math.round(o.amount * 100),
+      created_at: this.deps.clock(),
+    };
+    const r = await this.db
+      .insertInto('orders')
+      .values(row)
+      .onConflict((oc) => oc.column('order_id').doNothing())
+      .executeTakeFirst();
+    const out = {
+      orderId: row.order_id,
+      customerKey: key,
+      paidAt: new Date(paidAt).toISOString(),
+      amount: row.amount_cents / 100,
+      knownCustomer: customers.length > 0,
+    };
+    if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0)
+      return { status: 201, body: { ...out, duplicate: false } };
+    const existing = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('order_id', '=', o.orderId)
+      .executeTakeFirstOrThrow();
+    if (
+      existing.customer_key !== key ||
+      Number(existing.paid_at) !== paidAt ||
+      Number(existing.amount_cents) !== row.amount_cents
+    ) {
+      throw new HttpError(
+        409,
+        'order_conflict',
+        `order ${o.orderId} was already recorded with other details`,
+        [{ path: 'orderId', message: 'already recorded with another customer, time or amount' }],
+      );
+    }
+    return { status: 200, body: { ...out, duplicate: true } };
+  }
+}
+
+type Cell = string | number | null | undefined;
+
+/**
+ * Channels whose customers an order may name by their own id (customer keys are `<channel>:<id>`):
+ * the HTTP channels and src/channels/bottender/config.ts `platformChannels` (not imported: that module
+ * loads the platform configuration when imported).
+ */
+const CUSTOMER_CHANNELS = ['web', 'api', 'telegram', 'line', 'messenger', 'slack', 'viber', 'whatsapp'];
+
+export const SUMMARY_CSV_COLUMNS = [
+  'scope',
+  'key',
+  'name',
+  'conversations',
+  'awaitingHuman',
+  'firstResponseMedianSeconds',
+  'firstHumanResponseCount',
+  'firstHumanResponseMedianSeconds',
+  'firstHumanResponseMeanSeconds',
+  'firstHumanResponseP90Seconds',
+  'firstHumanResponseUnanswered',
+  'averageResponseSeconds',
+  'replies',
+  'reactionMedianSeconds',
+  'transfersIn',
+  'transfersOut',
+  'overdue',
+  'onlineHours',
+  'chatsPerOnlineHour',
+  'customersAsked',
+  'buyers',
+  'conversionRate',
+] as const;
+
+function slim(r: Report): SlimReport {
+  return {
+    overall: r.overall,
+    tiers: r.tiers,
+    hours: r.hours.map((h) => ({
+      hour: h.hour,
+      arrivals: h.arrivals,
+      humanArrivals: h.humanArrivals,
+      firstResponseMedianSeconds: h.firstResponseMedianSeconds,
+      firstHumanResponseMedianSeconds: h.firstHumanResponseMedianSeconds,
+    })),
+  };
+}
+
+/**
+ * Time online is known only from the status log: for an agent who existed before the first logged
+ * change, a period starting before it would show hours online too low and chats per hour too high.
+ * Those two figures are left out for such agents (absent, never a wrong number).
+ */
+export function withheldOnlineFigures(
+  report: Report,
+  agents: ReadonlyMap<string, { createdAt: number }>,
+  from: number,
+  loggedSince: number | null,
+): void {
+  for (const a of report.agents) {
+    const created = agents.get(a.agentId)?.createdAt;
+    const covered =
+      loggedSince !== null && (from >= loggedSince || (created !== undefined && created >= loggedSince));
+    if (!covered) {
+      delete a.onlineHours;
+      delete a.chatsPerOnlineHour;
+    }
+  }
+}
+
+function fieldError(path: string, message: string): HttpError {
+  return new HttpError(400, 'invalid_request', `${path}: ${message}`, [{ path, message }]);
+}
+
+function firstCustomerAt(events: readonly ReportEvent[]): number | null {
+  let first: number | null = null;
+  for (const e of events) {
+    if ((e.kind ?? 'message') === 'message' && e.from === 'customer' && (first === null || e.at < first))
+      first = e.at;
+  }
+  return first;
+}
+
+/** Opening hours by group calendar, cached per minute (Intl is too slow to ask a million times). */
+class CalendarCache {
+  private readonly cache = new Map<string, boolean>();
+  constructor(
+    private readonly shop: Calendar,
+    private readonly groups: Record<string, Calendar>,
+  ) {}
+
+  isOpen(group: string | null, at: number): boolean {
+    const calendar = (group !== null ? this.groups[group] : undefined) ?? this.shop;
+    const key = `${group !== null && this.groups[group] ? group : ''}:${Math.floor(at / 60_000)}`;
+    let open = this.cache.get(key);
+    if (open === undefined) {
+      open = isOpen(calendar, at);
+      this.cache.set(key, open);
+    }
+    return open;
+  }
+}
