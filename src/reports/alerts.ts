@@ -5,6 +5,7 @@ import { insertEvent } from '../routing/routing-store';
 import type { Logger } from '../shared/log';
 import type { LiveTally, RollingFigures } from './live-tally';
 import type { ReportDb } from './report-tables';
+import { postAlert } from '../shared/alert-webhook';
 
 export const ALERT_TYPE = 'alert.first_response';
 export const QUEUE_ALERT_TYPE = 'alert.queue_length';
@@ -235,18 +236,8 @@ export class FirstResponseMonitor {
     return true;
   }
 
-  private async webhook(body: Record<string, unknown>): Promise<void> {
-    if (!this.deps.alertWebhook) return;
-    try {
-      await fetch(this.deps.alertWebhook, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(5000),
-      });
-    } catch (e) {
-      this.deps.log.warn('alert webhook failed', { err: String(e) });
-    }
+  private webhook(body: Record<string, unknown>): Promise<void> {
+    return postAlert(this.deps.alertWebhook, body, this.deps.log);
   }
 }
 

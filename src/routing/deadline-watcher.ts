@@ -4,6 +4,7 @@ import { LEVEL_ORDER, levelIds, tierById } from './routing-config';
 import { pickAgent } from './pick-agent';
 import type { Router } from './router';
 import { type ConversationRow, type RoutingStore, toAgentView } from './routing-store';
+import { postAlert } from '../shared/alert-webhook';
 
 export interface WatcherDeps {
   store: RoutingStore;
@@ -148,17 +149,7 @@ export class DeadlineWatcher {
     });
   }
 
-  private async alert(body: Record<string, unknown>): Promise<void> {
-    if (!this.deps.alertWebhook) return;
-    try {
-      await fetch(this.deps.alertWebhook, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(5000),
-      });
-    } catch (e) {
-      this.deps.log.warn('alert webhook failed', { err: String(e) });
-    }
+  private alert(body: Record<string, unknown>): Promise<void> {
+    return postAlert(this.deps.alertWebhook, body, this.deps.log);
   }
 }
