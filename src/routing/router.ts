@@ -1,7 +1,7 @@
 import type { LiveHub } from '../live/hub';
 import type { Logger } from '../shared/log';
 import type { AgentStatus } from '../store/tables';
-import { type AgentView, type ChatView, pickAgent } from './pick-agent';
+import { type AgentView, type ChatView, type Decision, pickAgent } from './pick-agent';
 import { type RoutingConfig, tierById } from './routing-config';
 import { type ConversationRow, type Deadlines, type RoutingStore, toAgentView } from './routing-store';
 
@@ -24,6 +24,23 @@ const QUEUE_BATCH = 500;
 const NO_CHAT = { id: '', customer_key: '', channel: '' };
 /** Rough minutes one chat holds a slot, for the customer's wait estimate (15–20 chats per agent-hour). */
 const HANDLE_MINUTES = 3.5;
+
+const EXPLAINED = 25;
+
+/**
+ * The explanation kept with an assignment: the first candidates in full, the rest counted by
+ * reason, so a shop with a thousand agents does not write a thousand entries per chat.
+ */
+function explain(d: Decision) {
+  const passed: Record<string, number> = {};
+  for (const c of d.considered) passed[c.verdict] = (passed[c.verdict] ?? 0) + 1;
+  return {
+    ...d,
+    considered: d.considered.slice(0, EXPLAINED),
+    candidates: d.considered.length,
+    byVerdict: passed,
+  };
+}
 
 /**
  * Puts waiting chats in front of agents. Runs are single-flight per process and coalesced: any
@@ -115,7 +132,7 @@ export class Router {
         const now = clock();
         const due = this.deadlines(view.tier, now);
         const ok = await store.claim(chat, decision.agentId, now, due, {
-          ...decision,
+          ...explain(decision),
           queuedAt: chat.queued_at,
           waitedMs: chat.queued_at ? now - chat.queued_at : null,
         });
