@@ -85,13 +85,15 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db as Kysely<unknown>, 'postgres', schema ?? 'public');
+  // The schema in use may come from the connection itself (search_path in the URL or PGOPTIONS).
+  const inUse = schema ?? ((await pool.query('select current_schema() as s')).rows[0] as { s: string }).s;
+  await migrate(db as Kysely<unknown>, 'postgres', inUse);
   const u = new URL(url);
   return {
     db,
     dialect: 'postgres',
     where: `${u.host}${u.pathname}${schema ? `#${schema}` : ''}`,
-    pg: { pool, url, schema: schema ?? 'public' },
+    pg: { pool, url, schema: inUse },
     close: () => db.destroy(),
   };
 }
