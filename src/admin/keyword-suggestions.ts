@@ -1,4 +1,5 @@
-import natural from 'natural';
+import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
+import englishStopwords from 'natural/lib/natural/util/stopwords.js';
 import type { BotConfig, ConfigIssue } from '../bot-config/bot-config';
 import type { ContentPack } from '../content/content-pack';
 import type { LabelledLine } from '../eval/csv';
@@ -54,7 +55,7 @@ export interface SuggestResult {
 }
 
 const NONE = '\u0000none';
-const stopwords = new Set<string>(natural.stopwords);
+const stopwords = new Set<string>(englishStopwords.words);
 const fillers = new Set(defaultFillers.map((f) => normalize(f).compact));
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
@@ -162,7 +163,7 @@ export function suggestKeywords(
 
   // One TF-IDF document per label: a term's frequency is the number of the label's lines holding it.
   const labels = [...byLabel.keys()];
-  const tfidf = new natural.TfIdf();
+  const tfidf = new TfIdf();
   for (const label of labels) tfidf.addDocument(byLabel.get(label)!.flatMap((p) => [...p.terms]));
 
   // Keywords already claimed, by folded form: a suggestion equal to one is not new, or would conflict.

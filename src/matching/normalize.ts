@@ -1,4 +1,4 @@
-import natural from 'natural';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { toSimplified } from './traditional-chinese';
 
 /**
@@ -28,7 +28,7 @@ const SPACE_BETWEEN_HAN = /(?<=\p{Script=Han}) (?=\p{Script=Han})/gu;
 const LATIN_WORD = /[a-z0-9]+/g;
 const APOSTROPHE = /(?<=\p{L})['’](?=\p{L})/gu;
 
-const stemmer = natural.PorterStemmer;
+const stemmer = PorterStemmer;
 const stemCache = new Map<string, string>();
 
 export function stem(word: string): string {

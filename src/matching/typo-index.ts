@@ -1,4 +1,4 @@
-import natural from 'natural';
+import distances from 'natural/lib/natural/distance/levenshtein_distance.js';
 
 /**
  * Finds the known word a customer probably meant ("retrun" → "return") in time independent of the
@@ -39,7 +39,7 @@ export class TypoIndex {
     }
     let best: string | undefined;
     for (const w of found) {
-      if (natural.DamerauLevenshteinDistance(word, w, { restricted: true }) !== 1) continue;
+      if (distances.DamerauLevenshteinDistance(word, w, { restricted: true }) !== 1) continue;
       // Two equally close words: guessing would be a coin toss, so do not correct.
       if (best !== undefined) return undefined;
       best = w;
