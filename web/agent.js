@@ -81,6 +81,7 @@
       transfer: '转接',
       close: '结束会话',
       closedDone: '会话已结束。',
+      alertPrefix: '告警',
       readOnly: (n) => `此会话由 ${n} 负责，您只能查看。`,
       notOpen: '此会话已不在您名下。',
       transferTitle: '转接会话',
@@ -221,6 +222,7 @@
       transfer: 'Transfer',
       close: 'Close chat',
       closedDone: 'Chat closed.',
+      alertPrefix: 'Alert',
       readOnly: (n) => `${n} handles this chat; you can only read it.`,
       notOpen: 'This chat is no longer yours.',
       transferTitle: 'Transfer chat',
@@ -1335,6 +1337,12 @@
         state.unread.add(m.conversationId);
       }
       if (m.type === 'message.received' || m.type === 'agent.replied') scheduleChats();
+      return;
+    }
+    // Supervisors' streams carry response-time alerts (raised / cleared) from the reports.
+    if (m.type.startsWith('alert.')) {
+      toast(`${T.alertPrefix}: ${m.text || m.type}`, m.kind === 'raised' ? 'error' : '');
+      scheduleOverview();
       return;
     }
     if (m.type === 'agent.status' || m.type === 'agent.auto_away') {

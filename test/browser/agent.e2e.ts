@@ -245,6 +245,19 @@ describe('agent workspace in Chromium', () => {
     // The agent's own page follows live.
     await expect.poll(() => agentPage.getByRole('combobox', { name: '我的状态' }).inputValue()).toBe('away');
     await page.screenshot({ path: 'docs/agent-supervisor.png' });
+
+    // A response-time alert from the reports reaches the supervisor's page live, as text.
+    app.services.hub.publish({
+      id: 'alert-1',
+      conversationId: '',
+      customerKey: '',
+      type: 'alert.first_response',
+      actor: 'system',
+      kind: 'raised',
+      text: 'first response 95 s > 60 <b>',
+      at: Date.now(),
+    });
+    await expect.poll(() => page.locator('.toast').textContent()).toBe('告警: first response 95 s > 60 <b>');
     expect(problems.errors).toEqual([]);
     expect(problems.dialogs).toEqual([]);
   });
