@@ -304,10 +304,7 @@ export function adminRoutes(services: Services, options: AdminRouteOptions = {})
     },
     async ({ params }) => {
       const v = await versions.get(params.version);
-      if (!v)
-        throw new HttpError(404, 'unknown_version', `version ${params.version} does not exist`, [
-          { path: 'version', message: 'no such version' },
-        ]);
+      if (!v) throw unknownVersion(params.version, 'version');
       return v;
     },
   );
@@ -331,14 +328,8 @@ export function adminRoutes(services: Services, options: AdminRouteOptions = {})
         from >= 1 ? versions.get(from) : undefined,
         versions.get(params.version),
       ]);
-      if (!b)
-        throw new HttpError(404, 'unknown_version', `version ${params.version} does not exist`, [
-          { path: 'version', message: 'no such version' },
-        ]);
-      if (from >= 1 && !a)
-        throw new HttpError(404, 'unknown_version', `version ${from} does not exist`, [
-          { path: 'against', message: 'no such version' },
-        ]);
+      if (!b) throw unknownVersion(params.version, 'version');
+      if (from >= 1 && !a) throw unknownVersion(from, 'against');
       return { from: a ? from : null, to: params.version, diff: diffConfig(a?.document ?? {}, b.document) };
     },
   );
@@ -364,10 +355,7 @@ export function adminRoutes(services: Services, options: AdminRouteOptions = {})
     async ({ params, body, caller }) => {
       const current = await liveAt(body.baseVersion);
       const old = await versions.get(params.version);
-      if (!old)
-        throw new HttpError(404, 'unknown_version', `version ${params.version} does not exist`, [
-          { path: 'version', message: 'no such version' },
-        ]);
+      if (!old) throw unknownVersion(params.version, 'version');
       const r = await publish(
         caller,
         old.document,
@@ -949,4 +937,10 @@ function workspaceSpecs(): RouteSpec[] {
       returns: '{agent}',
     },
   ];
+}
+
+function unknownVersion(version: number, field: string): HttpError {
+  return new HttpError(404, 'unknown_version', `version ${version} does not exist`, [
+    { path: field, message: 'no such version' },
+  ]);
 }
