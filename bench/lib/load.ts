@@ -49,6 +49,8 @@ export interface LoadResult {
   latency: Summary;
   /** Server process CPU time per 2xx response (µs), from /proc/<pid>/stat; NaN when unavailable. */
   serverCpuUs: number;
+  /** The same for the server's main thread alone (the event loop; a writer thread is not in it). */
+  serverMainCpuUs: number;
   /** Load-generator (this process) CPU time per response (µs). */
   clientCpuUs: number;
 }
@@ -71,6 +73,7 @@ export interface LoadOptions {
 export function runAutocannon(o: LoadOptions): Promise<LoadResult> {
   const samples: number[] = [];
   const cpu0 = procCpuMs(o.serverPid);
+  const main0 = procCpuMs(o.serverPid, true);
   const client0 = process.cpuUsage();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -92,6 +95,7 @@ export function runAutocannon(o: LoadOptions): Promise<LoadResult> {
       (err, r) => {
         if (err) return reject(err);
         const cpu = procCpuMs(o.serverPid) - cpu0;
+        const main = procCpuMs(o.serverPid, true) - main0;
         const client = process.cpuUsage(client0);
         const ok = r['2xx'];
         resolve({
@@ -104,6 +108,7 @@ export function runAutocannon(o: LoadOptions): Promise<LoadResult> {
           rps: ok / r.duration,
           latency: summarize(samples),
           serverCpuUs: ok ? (cpu * 1000) / ok : Number.NaN,
+          serverMainCpuUs: ok ? (main * 1000) / ok : Number.NaN,
           clientCpuUs: ok ? (client.user + client.system) / ok : Number.NaN,
         });
       },
@@ -142,6 +147,7 @@ export async function runOpenLoop(
     allSent = r;
   });
   const cpu0 = procCpuMs(o.serverPid);
+  const main0 = procCpuMs(o.serverPid, true);
   const client0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   const nowMs = () => Number(process.hrtime.bigint() - start) / 1e6;
@@ -191,6 +197,7 @@ export async function runOpenLoop(
   const seconds = nowMs() / 1000;
   agent.destroy();
   const cpu = procCpuMs(o.serverPid) - cpu0;
+  const main = procCpuMs(o.serverPid, true) - main0;
   const client = process.cpuUsage(client0);
   return {
     label: o.label,
@@ -204,17 +211,18 @@ export async function runOpenLoop(
     latency: summarize(service),
     fromDue: summarize(fromDue),
     serverCpuUs: ok ? (cpu * 1000) / ok : Number.NaN,
+    serverMainCpuUs: ok ? (main * 1000) / ok : Number.NaN,
     clientCpuUs: ok ? (client.user + client.system) / ok : Number.NaN,
   };
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** utime + stime of a process in ms (Linux), or NaN. */
-export function procCpuMs(pid: number | undefined): number {
+/** utime + stime of a process (or of its main thread alone) in ms (Linux), or NaN. */
+export function procCpuMs(pid: number | undefined, mainThread = false): number {
   if (!pid) return Number.NaN;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
   } catch {

@@ -1,3 +1,4 @@
+import { ConversationStore } from '../../src/store/conversation-store';
 import { Router } from '../../src/routing/router';
 import { toAgentView } from '../../src/routing/routing-store';
 
@@ -24,6 +25,15 @@ export function applyWhatIfs(flags: string = process.env.BENCH_WHATIF ?? ''): st
       if (!agents.some((a) => a.status === 'online' && !a.test && a.active < a.cap)) return 0;
       return runOnce.call(this);
     };
+  }
+  if (on.includes('no-estimate')) {
+    Router.prototype.estimate = async () => ({ queuePosition: 1, waitMinutes: 0 });
+  }
+  if (on.includes('no-write')) {
+    (ConversationStore.prototype as unknown as { write: () => Promise<void> }).write = async () => {};
+  }
+  if (on.includes('no-load')) {
+    ConversationStore.prototype.load = async () => ({});
   }
   return on;
 }

@@ -32,7 +32,7 @@ export interface TryContext {
   /** Agents as they are now (status, load): where the chat would go if it were handed off. */
   agents: readonly AgentView[];
   /** Queue position and wait, for the hand-off text; absent → left blank. */
-  estimate?: (tier: string) => Promise<{ queuePosition: number; waitMinutes: number }>;
+  estimate?: (tier: string) => Promise<{ queuePosition: number | string; waitMinutes: number | string }>;
 }
 
 export type TryDecision = 'greeting' | 'template' | 'handoff' | 'none';

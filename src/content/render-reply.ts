@@ -23,3 +23,17 @@ export function renderReply(
   if (quick?.length) reply.quickReplies = quick;
   return reply;
 }
+
+const usedCache = new WeakMap<ReplyTemplate, Set<string>>();
+
+/** Whether any text of the template uses one of the variables (work such as a queue count is skipped otherwise). */
+export function templateUses(template: ReplyTemplate, ...variables: TemplateVariable[]): boolean {
+  let used = usedCache.get(template);
+  if (!used) {
+    used = new Set<string>();
+    for (const variants of Object.values(template.text))
+      for (const text of variants) for (const m of text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) used.add(m[1]!);
+    usedCache.set(template, used);
+  }
+  return variables.some((v) => used.has(v));
+}

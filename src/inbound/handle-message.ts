@@ -1,7 +1,7 @@
 import { newId } from '../shared/ids';
 import { describeOpening, isOpen, localDate, nextOpening } from '../calendar/business-hours';
 import type { LiveContent } from '../content/live-content';
-import { renderReply } from '../content/render-reply';
+import { renderReply, templateUses } from '../content/render-reply';
 import { type LiveHub, toLiveMessage } from '../live/hub';
 import { hasHan } from '../matching/normalize';
 import type { ConversationRow, ConversationStore, CustomerRow, NewEvent } from '../store/conversation-store';
@@ -167,10 +167,14 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
         }
         conversation.hold_due_at = null;
       }
+      // The queue count is asked for only when a reply about to be sent shows it.
       const estimate =
-        plan.replies.some((r) => r.kind === 'handoff') &&
         conversation.queue_key !== null &&
-        conversation.status === 'waiting'
+        conversation.status === 'waiting' &&
+        plan.replies.some((r) => {
+          const template = r.kind === 'handoff' && content.replies.get(r.template);
+          return template && templateUses(template, 'queuePosition', 'waitMinutes');
+        })
           ? await deps.handoff.estimate(conversation.queue_key)
           : {};
       const opening = plan.awaySent ? nextOpening(calendar, receivedAt) : undefined;

@@ -2,8 +2,9 @@ import type { ConversationRow } from '../store/conversation-store';
 
 /** What the customer can be told right after a hand-off. */
 export interface HandoffInfo {
-  queuePosition?: number;
-  waitMinutes?: number;
+  /** A string when only a lower bound is known ("500+"). */
+  queuePosition?: number | string;
+  waitMinutes?: number | string;
 }
 
 /**

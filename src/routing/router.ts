@@ -3,7 +3,13 @@ import type { Logger } from '../shared/log';
 import type { AgentStatus } from '../store/tables';
 import { type AgentView, type ChatView, type Decision, pickAgent } from './pick-agent';
 import { type RoutingConfig, tierById } from './routing-config';
-import { type ConversationRow, type Deadlines, type RoutingStore, toAgentView } from './routing-store';
+import {
+  type ConversationRow,
+  type Deadlines,
+  QUEUE_COUNT_CAP,
+  type RoutingStore,
+  toAgentView,
+} from './routing-store';
 
 export interface RouterDeps {
   store: RoutingStore;
@@ -70,8 +76,13 @@ export class Router {
     };
   }
 
-  /** Place in the queue and a rough wait, for the hand-off message (the chat is not stored yet). */
-  async estimate(queueKey: number): Promise<{ queuePosition: number; waitMinutes: number }> {
+  /**
+   * Place in the queue and a rough wait, for the hand-off message (the chat is not stored yet).
+   * Past the counting cap both read as lower bounds ("500+").
+   */
+  async estimate(
+    queueKey: number,
+  ): Promise<{ queuePosition: number | string; waitMinutes: number | string }> {
     const [ahead, agents] = await Promise.all([
       this.deps.store.queuePosition(queueKey, '\uffff'),
       this.deps.store.agents(),
@@ -83,6 +94,8 @@ export class Router {
     const queuePosition = ahead; // queuePosition counts those ahead + 1: exactly our place
     const waitMinutes =
       free >= queuePosition ? 0 : Math.ceil(((queuePosition - free) * HANDLE_MINUTES) / Math.max(1, slots));
+    if (queuePosition > QUEUE_COUNT_CAP)
+      return { queuePosition: `${QUEUE_COUNT_CAP}+`, waitMinutes: `${waitMinutes}+` };
     return { queuePosition, waitMinutes };
   }
 

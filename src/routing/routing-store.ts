@@ -5,6 +5,9 @@ import type { Database } from '../store/database';
 import type { AgentsTable, AgentStatus, ConversationsTable, EventsTable, Tables } from '../store/tables';
 import type { AgentView } from './pick-agent';
 
+/** Chats counted ahead of a new one at most (see queuePosition). */
+export const QUEUE_COUNT_CAP = 500;
+
 export type AgentRow = Selectable<AgentsTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 type Db = Kysely<Tables> | Transaction<Tables>;
@@ -110,15 +113,22 @@ export class RoutingStore {
     return Number(r.n);
   }
 
-  /** 1-based place in the queue of a waiting chat. */
-  async queuePosition(queueKey: number, id: string): Promise<number> {
-    const r = await this.db
+  /**
+   * 1-based place in the queue of a waiting chat, counting at most `cap` chats ahead (counting is
+   * linear in the queue; past a few hundred the exact figure tells a customer nothing more).
+   */
+  async queuePosition(queueKey: number, id: string, cap = QUEUE_COUNT_CAP): Promise<number> {
+    const ahead = this.db
       .selectFrom('conversations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select(sql.lit(1).as('one'))
       .where('status', '=', sql.lit('waiting'))
       .where((eb) =>
         eb.or([eb('queue_key', '<', queueKey), eb.and([eb('queue_key', '=', queueKey), eb('id', '<', id)])]),
       )
+      .limit(cap);
+    const r = await this.db
+      .selectFrom(ahead.as('ahead'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n) + 1;
   }

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrations';
+import { SqliteWriter } from './sqlite-writer';
 import type { Tables } from './tables';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -15,6 +16,8 @@ export interface Database {
   where: string;
   /** PostgreSQL only: the pool (live bridge) and the schema in use. */
   pg?: { pool: pg.Pool; url: string; schema: string };
+  /** SQLite only: the thread that runs the message path's group commits (see sqlite-writer.ts). */
+  writer?: SqliteWriter;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface DatabaseOptions {
   schema?: string;
   /** SQLite `synchronous`: NORMAL survives a process crash; FULL also a power cut. */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
+  /** SQLite: group commits in a writer thread (default) or on the main thread. */
+  sqliteWriter?: 'thread' | 'inline';
 }
 
 // 64-bit integers (our millisecond times) come back as numbers, not strings: they fit in 2^53.
@@ -39,12 +44,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const path = join(options.dataDir, options.file ?? 'firstreply.db');
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+  const synchronous = options.sqliteSynchronous ?? 'NORMAL';
+  sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db as Kysely<unknown>, 'sqlite');
-  return { db, dialect: 'sqlite', where: path, close: () => db.destroy() };
+  const writer = options.sqliteWriter === 'inline' ? undefined : new SqliteWriter({ path, synchronous });
+  return {
+    db,
+    dialect: 'sqlite',
+    where: path,
+    ...(writer ? { writer } : {}),
+    close: async () => {
+      await writer?.close();
+      await db.destroy();
+    },
+  };
 }
 
 /**
@@ -56,7 +72,10 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
       if (prop === 'prepare') {
-        return (sql: string) => {
+        return (text: string) => {
+          // Transactions take the write lock at BEGIN: one that read first could otherwise fail
+          // (SQLITE_BUSY_SNAPSHOT) when the writer thread or another process committed meanwhile.
+          const sql = text === 'begin' ? 'begin immediate' : text;
           let stmt = cache.get(sql);
           if (!stmt) {
             stmt = target.prepare(sql);

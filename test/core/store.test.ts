@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationChange, ConversationStore } from '../../src/store/conversation-store';
 import { openDatabase } from '../../src/store/database';
 import { newConversation, newCustomer } from '../../src/store/rows';
-import { freshStorage, storageKinds } from '../support/storage';
+import { freshStorage, type StorageKind, storageKinds } from '../support/storage';
 
 function change(customer: string, i: number, at: number): ConversationChange {
   const key = `api:${customer}`;
@@ -39,7 +39,13 @@ function change(customer: string, i: number, at: number): ConversationChange {
   };
 }
 
-describe.each(storageKinds())('conversation store on %s', (kind) => {
+// SQLite writes in its writer thread by default; the inline mode (main thread) must behave the same.
+const setups: [StorageKind, 'thread' | 'inline'][] = [
+  ...storageKinds().map((k): [StorageKind, 'thread' | 'inline'] => [k, 'thread']),
+  ['sqlite', 'inline'],
+];
+
+describe.each(setups)('conversation store on %s (%s writer)', (kind, writer) => {
   let storage: ReturnType<typeof freshStorage>;
   beforeEach(() => {
     storage = freshStorage(kind);
@@ -49,6 +55,7 @@ describe.each(storageKinds())('conversation store on %s', (kind) => {
       dataDir: storage.dataDir,
       ...(storage.url ? { url: storage.url } : {}),
       ...(storage.schema ? { schema: storage.schema } : {}),
+      sqliteWriter: writer,
     });
   afterEach(async () => storage.cleanup());
 
@@ -87,6 +94,63 @@ describe.each(storageKinds())('conversation store on %s', (kind) => {
     await expect(store.commit(change('z', 1, Date.now()))).resolves.toBeUndefined();
     expect((await store.load('api:z')).conversation?.id).toBe('conv-z');
     expect((await store.load('api:y')).customer).toBeUndefined();
+    await db.close();
+  });
+});
+
+describe('SQLite writer thread', () => {
+  let storage: ReturnType<typeof freshStorage>;
+  beforeEach(() => {
+    storage = freshStorage('sqlite');
+  });
+  afterEach(async () => storage.cleanup());
+
+  it('is used by default, and a transaction on the main connection that reads then writes never fails while it commits', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    expect(db.writer).toBeDefined();
+    const store = new ConversationStore(db);
+    const t = Date.parse('2026-11-23T02:00:00Z');
+    await store.commit(change('routing', 0, t));
+    // Routing's steps read, then write, in one transaction on the main connection. The writer
+    // thread commits in between on its own connection: a deferred BEGIN would fail such a step
+    // with SQLITE_BUSY_SNAPSHOT.
+    const step = (i: number) =>
+      db.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('customers')
+          .select('vip')
+          .where('key', '=', 'api:routing')
+          .executeTakeFirstOrThrow();
+        await new Promise((r) => setImmediate(r));
+        await trx
+          .updateTable('customers')
+          .set({ vip: row.vip + 1 })
+          .where('key', '=', 'api:routing')
+          .execute();
+        return i;
+      });
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => [store.commit(change(`w${i % 20}`, i, t)), step(i)]).flat(),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const row = await db.db
+      .selectFrom('customers')
+      .select('vip')
+      .where('key', '=', 'api:routing')
+      .executeTakeFirstOrThrow();
+    expect(row.vip).toBe(200);
+    await db.close();
+  });
+
+  it('answers a commit only once its rows can be read from another connection', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    const store = new ConversationStore(db);
+    const t = Date.parse('2026-11-23T02:00:00Z');
+    for (let i = 0; i < 20; i++) {
+      await store.commit(change('seen', i, t));
+      const { conversation } = await store.load('api:seen');
+      expect(conversation?.reply_turn).toBe(i);
+    }
     await db.close();
   });
 });

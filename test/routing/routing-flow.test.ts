@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Level } from '../../src/routing/routing-config';
+import { newConversation } from '../../src/store/rows';
 import { startTestApp, type TestApp } from '../support/app';
 import { storageKinds } from '../support/storage';
 
@@ -69,6 +70,24 @@ describe.each(storageKinds())('routing on %s', (kind) => {
     expect(await chat(second.conversationId)).toMatchObject({ status: 'assigned', agent_id: solo.id });
     expect((await chat(third.conversationId))!.status).toBe('waiting');
     expect((await agentRow(solo.id))!.active_count).toBe(1);
+  });
+
+  it('counts at most 500 chats ahead: past that the customer reads "500+"', async () => {
+    const db = s().database.db;
+    const waiting = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        ...newConversation(`old-${from + i}`, `api:old-${from + i}`, 'api', MORNING - 3_600_000),
+        status: 'waiting' as const,
+        tier: 'general',
+        queued_at: MORNING - 3_600_000 + from + i,
+        queue_key: MORNING - 3_600_000 + from + i,
+      }));
+    await db.insertInto('conversations').values(waiting(499, 0)).execute();
+    const at500 = await handoff('c500');
+    expect(at500.replies.at(-1).text).toContain('您前面还有500位');
+    await db.insertInto('conversations').values(waiting(3, 1000)).execute();
+    const beyond = await handoff('c504');
+    expect(beyond.replies.at(-1).text).toContain('您前面还有500+位');
   });
 
   it('puts urgent chats ahead, but lets long-waiting ones age past them', async () => {

@@ -1,0 +1,43 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer';
+
+/**
+ * The SQLite writer thread: its own connection to the database file, running each batch it is sent
+ * as one transaction. It knows no tables or queries: the main thread sends compiled statements.
+ */
+const port = parentPort!;
+const { path, synchronous } = workerData as WriterData;
+const db = new SQLite(path);
+db.pragma('journal_mode = WAL');
+db.pragma(`synchronous = ${synchronous}`);
+db.pragma('busy_timeout = 5000');
+db.pragma('foreign_keys = ON');
+
+const statements = new Map<number, SQLite.Statement>();
+const batchTransaction = db.transaction((batch: WriterRequest['statements']) => {
+  for (let i = 0; i < batch.length; ) {
+    const statement = statements.get(batch[i] as number)!;
+    const count = batch[i + 1] as number;
+    statement.run(batch.slice(i + 2, i + 2 + count));
+    i += 2 + count;
+  }
+});
+
+port.on('message', (request: WriterRequest | 'close') => {
+  if (request === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  let reply: WriterReply;
+  try {
+    for (const [n, sql] of request.define) statements.set(n, db.prepare(sql));
+    // IMMEDIATE takes the write lock at BEGIN: the batch never fails half-way waiting for a lock.
+    batchTransaction.immediate(request.statements);
+    reply = { id: request.id };
+  } catch (e) {
+    reply = { id: request.id, error: e instanceof Error ? e.message : String(e) };
+  }
+  port.postMessage(reply);
+});
