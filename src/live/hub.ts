@@ -57,7 +57,9 @@ export class LiveHub {
 
 /** The live view of a logged event. */
 export function toLiveMessage(e: Omit<EventsTable, 'seq'>): LiveMessage {
-  const data = e.data ? (JSON.parse(e.data) as { kind?: string; quickReplies?: string[] }) : {};
+  // A customer's message carries no reply kind or buttons: its data (the match explanation) is not read.
+  const data =
+    e.data && e.actor !== 'customer' ? (JSON.parse(e.data) as { kind?: string; quickReplies?: string[] }) : {};
   return {
     id: e.id,
     conversationId: e.conversation_id,

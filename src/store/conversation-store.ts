@@ -58,6 +58,15 @@ function compiledRow<R extends object>(
   };
 }
 
+const CUSTOMER_COLUMNS = Object.keys(newCustomer('', '', '', 0)) as (keyof CustomerRow)[];
+const CONVERSATION_COLUMNS = Object.keys(newConversation('', '', '', 0)) as (keyof ConversationRow)[];
+
+function pick<R>(row: Record<string, unknown>, columns: readonly string[], prefix: string): R {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c] = row[prefix + c];
+  return out as R;
+}
+
 const EVENT_CHUNK = 500; // SQLite allows 32 766 bound values per statement; 12 columns × 500 stays well under.
 
 /** Customers, conversations and the append-only event log, written through one group commit. */
@@ -72,8 +81,15 @@ export class ConversationStore {
   constructor(private readonly database: Database) {
     this.committer = new GroupCommitter((changes) => this.write(changes));
     this.hot = {
-      customer: compiledOnce(
-        (db, key: string) => db.selectFrom('customers').selectAll().where('key', '=', key),
+      customerWithConversation: compiledOnce(
+        (db, key: string) =>
+          db
+            .selectFrom('customers')
+            .leftJoin('conversations as v', 'v.id', 'customers.conversation_id')
+            .selectAll('customers')
+            // Conversation columns get a prefix: both tables have a `channel`.
+            .select(CONVERSATION_COLUMNS.map((c) => `v.${c} as v_${c}` as const))
+            .where('customers.key', '=', key),
         database,
       ),
       conversation: compiledOnce(
@@ -111,10 +127,14 @@ export class ConversationStore {
     };
   }
 
+  /** The customer and their current conversation, in one statement. */
   async load(customerKey: string): Promise<{ customer?: CustomerRow; conversation?: ConversationRow }> {
-    const customer = (await this.database.db.executeQuery(this.hot.customer(customerKey))).rows[0];
-    if (!customer?.conversation_id) return { customer };
-    return { customer, conversation: await this.conversation(customer.conversation_id) };
+    const query = this.hot.customerWithConversation(customerKey);
+    const row = (await this.database.db.executeQuery(query)).rows[0] as Record<string, unknown> | undefined;
+    if (!row) return {};
+    const customer = pick<CustomerRow>(row, CUSTOMER_COLUMNS, '');
+    if (row.v_id === null) return { customer };
+    return { customer, conversation: pick<ConversationRow>(row, CONVERSATION_COLUMNS, 'v_') };
   }
 
   async conversation(id: string): Promise<ConversationRow | undefined> {

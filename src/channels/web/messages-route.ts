@@ -33,7 +33,13 @@ export function messagesRoute(handle: HandleMessage, tokens: VisitorTokens): Rou
       ...(body.locale ? { locale: body.locale } : {}),
       ...(body.name ? { name: body.name } : {}),
     });
-    res.json(result);
+    // Sent as is: res.json would hash the body for an ETag, which no client of a POST can use.
+    const json = JSON.stringify(result);
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    });
+    res.end(json);
   });
   return router;
 }
