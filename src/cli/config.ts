@@ -95,6 +95,7 @@ export async function runConfigCli(
     ...(settings.DATABASE_URL ? { url: settings.DATABASE_URL } : {}),
     dataDir: settings.DATA_DIR,
     sqliteSynchronous: settings.SQLITE_SYNCHRONOUS,
+    sqliteWriter: 'inline', // no message path here: no writer thread to start
   });
   try {
     const versions = new ConfigVersions(database);

@@ -51,6 +51,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db as Kysely<unknown>, 'sqlite');
   const writer = options.sqliteWriter === 'inline' ? undefined : new SqliteWriter({ path, synchronous });
+  writer?.start();
   return {
     db,
     dialect: 'sqlite',

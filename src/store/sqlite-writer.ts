@@ -69,7 +69,8 @@ export class SqliteWriter {
     });
   }
 
-  private start(): Worker {
+  /** Starts the thread (also done on first use): its start-up then does not delay the first reply. */
+  start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
       workerData: { entry: new URL('./sqlite-writer-thread.ts', import.meta.url).href, ...this.data },
