@@ -12,13 +12,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { readEnv } from '../src/config/env';
 import type { InboundMessage } from '../src/inbound/message';
 import { buildServices, type Services } from '../src/services';
 import { createLogger } from '../src/shared/log';
 import { machineLine } from './lib/machine';
 import { realisticMessage } from './lib/messages';
-import { benchShopConfig, describePack, loadBenchPack } from './lib/pack';
+import { benchEnv, describePack, loadBenchPack } from './lib/pack';
 import { Rng } from './lib/rng';
 import { fmt, fmtInt, table } from './lib/stats';
 
@@ -96,16 +95,8 @@ async function main(): Promise<void> {
   );
 
   const dataDir = mkdtempSync(join(tmpdir(), 'firstreply-membench-'));
-  const shop = benchShopConfig(dataDir);
-  console.log(`shop: ${shop.mode}`);
-  const env = readEnv({
-    ...(shop.file ? { SHOP_CONFIG: shop.file } : {}),
-    DATA_DIR: dataDir,
-    INTENTS_DIR: bench.intentsDir,
-    REPLIES_DIR: bench.repliesDir,
-    LOG_LEVEL: 'silent',
-    SECRET_KEY: 'bench-secret-key-0123456789',
-  });
+  const { env, shopMode } = benchEnv(dataDir, bench);
+  console.log(`shop: ${shopMode}`);
   const services = await buildServices({ env, log: createLogger('silent') });
   const rng = new Rng(11);
   const texts = Array.from({ length: CONVERSATIONS }, () => realisticMessage(rng));

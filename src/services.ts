@@ -85,6 +85,7 @@ export async function buildServices({
     ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),
     dataDir: env.DATA_DIR,
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+    sqliteWriter: env.SQLITE_WRITER,
     ...(pgSchema ? { schema: pgSchema } : {}),
   });
   const clock = givenClock ?? Date.now;

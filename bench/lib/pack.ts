@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Env, readEnv } from '../../src/config/env';
 import { loadContentDirs } from '../../src/content/load-content';
 import type { ContentPack } from '../../src/content/content-pack';
 
@@ -69,4 +70,23 @@ export function benchShopConfig(
         ? 'shop closed around the clock (away path)'
         : 'shop open around the clock (opening-hours path)',
   };
+}
+
+/** The app's env for an in-process benchmark: the bench pack and shop in a fresh data dir. */
+export function benchEnv(
+  dataDir: string,
+  bench: BenchPack = loadBenchPack(),
+  extra: Record<string, string> = {},
+): { env: Env; shopMode: string } {
+  const shop = benchShopConfig(dataDir);
+  const env = readEnv({
+    ...(shop.file ? { SHOP_CONFIG: shop.file } : {}),
+    DATA_DIR: dataDir,
+    INTENTS_DIR: bench.intentsDir,
+    REPLIES_DIR: bench.repliesDir,
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: 'bench-secret-key-0123456789',
+    ...extra,
+  });
+  return { env, shopMode: shop.mode };
 }

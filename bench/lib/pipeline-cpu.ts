@@ -8,31 +8,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEnv } from '../../src/config/env';
 import { buildServices } from '../../src/services';
 import { createLogger } from '../../src/shared/log';
 import { procCpuMs } from './load';
 import { realisticMessage } from './messages';
-import { benchShopConfig, loadBenchPack } from './pack';
+import { benchEnv } from './pack';
 import { Rng } from './rng';
 import { fmtInt } from './stats';
 
 const count = Number(process.argv[2] ?? 20_000);
 const inFlight = Number(process.argv[3] ?? 50);
-const bench = loadBenchPack();
 const dataDir = mkdtempSync(join(tmpdir(), 'firstreply-pipeline-'));
-const shop = benchShopConfig(dataDir);
-const services = await buildServices({
-  env: readEnv({
-    ...(shop.file ? { SHOP_CONFIG: shop.file } : {}),
-    DATA_DIR: dataDir,
-    INTENTS_DIR: bench.intentsDir,
-    REPLIES_DIR: bench.repliesDir,
-    LOG_LEVEL: 'silent',
-    SECRET_KEY: 'bench-secret-key-0123456789',
-  }),
-  log: createLogger('silent'),
-});
+const services = await buildServices({ env: benchEnv(dataDir).env, log: createLogger('silent') });
 const rng = new Rng(5);
 const run = async (n: number) => {
   let next = 0;

@@ -1,7 +1,8 @@
 /**
  * Diagnostic: where the database time of the message path goes. Wraps better-sqlite3's prepare so every
  * statement's run/all/get is timed and grouped by SQL shape, then drives `services.handleMessage` in
- * process (no HTTP) like bench/memory.ts does.
+ * process (no HTTP) like bench/memory.ts does, with SQLITE_WRITER=inline so that the group commit's
+ * statements run on this thread too.
  *
  *   npx tsx bench/lib/sql-timing.ts [messages=5000] [inFlight=50] [--whatif-router]
  *
@@ -11,12 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { readEnv } from '../../src/config/env';
 import { buildServices } from '../../src/services';
 import { createLogger } from '../../src/shared/log';
 import { realisticMessage } from './messages';
 import { applyWhatIfs } from './whatif';
-import { benchShopConfig, loadBenchPack } from './pack';
+import { benchEnv } from './pack';
 import { Rng } from './rng';
 import { fmt, fmtInt, summarize, table } from './stats';
 
@@ -68,21 +68,11 @@ const count = Number(args[0] ?? 5000);
 const inFlight = Number(args[1] ?? 50);
 const whatIfs = applyWhatIfs(process.argv.includes('--whatif-router') ? 'router' : undefined);
 if (whatIfs.length) console.log(`WHAT-IF patches on: ${whatIfs.join(', ')} (see bench/lib/whatif.ts)`);
-const bench = loadBenchPack();
 const dataDir = mkdtempSync(join(tmpdir(), 'firstreply-sqltiming-'));
-const shop = benchShopConfig(dataDir);
-console.log(`shop: ${shop.mode}`);
-const services = await buildServices({
-  env: readEnv({
-    ...(shop.file ? { SHOP_CONFIG: shop.file } : {}),
-    DATA_DIR: dataDir,
-    INTENTS_DIR: bench.intentsDir,
-    REPLIES_DIR: bench.repliesDir,
-    LOG_LEVEL: 'silent',
-    SECRET_KEY: 'bench-secret-key-0123456789',
-  }),
-  log: createLogger('silent'),
-});
+// Inline writer: the group commit's statements run on this thread, where they can be timed.
+const { env, shopMode } = benchEnv(dataDir, undefined, { SQLITE_WRITER: 'inline' });
+console.log(`shop: ${shopMode}`);
+const services = await buildServices({ env, log: createLogger('silent') });
 const rng = new Rng(5);
 let next = 0;
 const cpu0 = process.cpuUsage();

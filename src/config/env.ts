@@ -22,6 +22,8 @@ export const envSchema = z.object({
   /** Receives a JSON POST for overdue chats and agents set away automatically. */
   ALERT_WEBHOOK_URL: z.url().optional(),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** Where SQLite's group commits run: a writer thread, or the main thread. */
+  SQLITE_WRITER: z.enum(['thread', 'inline']).default('thread'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof envSchema>;
