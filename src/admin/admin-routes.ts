@@ -889,7 +889,7 @@ function workspaceSpecs(): RouteSpec[] {
       tag: 'auth',
       access: 'public',
       body: z.strictObject({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
-      errors: { 401: 'login or password is wrong' },
+      errors: { 401: 'login or password is wrong', 429: 'too many wrong passwords: see Retry-After' },
       returns: '{token, agent}',
     },
     {

@@ -22,7 +22,7 @@ export interface RouteSpec {
   /** Body limit in bytes when larger than the default 64 KiB. */
   bodyLimit?: number;
   /** Statuses besides 200 that the route answers, with what they mean. */
-  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422, string>>;
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429, string>>;
   /** What a 200 answer holds, in words. */
   returns: string;
 }

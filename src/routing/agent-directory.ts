@@ -86,7 +86,11 @@ export class AgentDirectory {
     if (test !== undefined) set.test = test ? 1 : 0;
     if (password) set.password_hash = await hashPassword(password);
     if (Object.keys(set).length)
-      await this.database.db.updateTable('agents').set(set).where('id', '=', id).execute();
+      await this.database.db.transaction().execute(async (trx) => {
+        await trx.updateTable('agents').set(set).where('id', '=', id).execute();
+        // A new password ends every session signed in with the old one.
+        if (password) await trx.deleteFrom('sessions').where('agent_id', '=', id).execute();
+      });
     return this.database.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
 

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { type LoginLimits, LoginLimiter } from '../auth/login-limiter';
 import { callerOf, isSupervisor, requireAgent, SUPERVISOR_ROLES } from '../auth/require-agent';
 import { HttpError, parseWith } from '../http/errors';
 import { readJsonBody } from '../http/json-body';
@@ -61,6 +62,8 @@ export interface WorkspaceRouteOptions {
   graceMs?: () => number;
   /** Time source for waiting times; default: the services' clock. */
   clock?: () => number;
+  /** Limits on wrong passwords; default: 5 per login and 20 per address in 15 minutes. */
+  loginLimits?: LoginLimits;
 }
 
 const presences = new WeakMap<Services, Presence>();
@@ -80,6 +83,7 @@ export function workspaceRoutes(services: Services, options: WorkspaceRouteOptio
   const config = () => services.routingConfig.get();
   const router = Router();
   const anyone = requireAgent(sessions);
+  const limiter = new LoginLimiter(clock, options.loginLimits);
   const supervisors = requireAgent(sessions, { roles: SUPERVISOR_ROLES });
 
   /** Status change; re-queued chats reach the streams through the routing store's events. */
@@ -112,9 +116,20 @@ export function workspaceRoutes(services: Services, options: WorkspaceRouteOptio
   // ---------- auth ----------
   router.post('/api/auth/login', async (req, res) => {
     const body = parseWith(loginSchema, await readJsonBody(req));
+    const address = req.ip ?? '';
+    const waitMs = limiter.retryAfterMs(body.login, address);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      res.setHeader('retry-after', String(seconds));
+      throw new HttpError(429, 'too_many_attempts', `too many wrong passwords: try again in ${seconds} s`);
+    }
     const session = await sessions.login(body.login, body.password);
-    // One answer for an unknown login and a wrong password: nothing tells which logins exist.
-    if (!session) throw new HttpError(401, 'invalid_credentials', 'login or password is wrong');
+    if (!session) {
+      limiter.failed(body.login, address);
+      // One answer for an unknown login and a wrong password: nothing tells which logins exist.
+      throw new HttpError(401, 'invalid_credentials', 'login or password is wrong');
+    }
+    limiter.succeeded(body.login);
     res.json({ token: session.token, agent: publicAgent(session.agent) });
   });
 

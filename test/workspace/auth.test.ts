@@ -38,6 +38,40 @@ describe.each(storageKinds())('workspace auth and agent admin on %s', (kind) => 
     expect(wrong.body.token).toBeUndefined();
   });
 
+  it('refuses a login after 5 wrong passwords in 15 minutes, the right one too, until the window passes', async () => {
+    const lin = await createAgent(app, admin, { login: 'lin' });
+    const attempt = (password: string, loginName = 'lin') =>
+      call(app, 'POST', '/api/auth/login', { body: { login: loginName, password } });
+    for (let i = 0; i < 5; i++) {
+      expect((await attempt(`wrong-${i}-password`)).status).toBe(401);
+      now += 60_000;
+    }
+    const refused = await attempt(PASSWORD);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('too_many_attempts');
+    // The first failure was at +0 min, now is +5 min: the window of 15 min frees it in 10 min.
+    expect(refused.headers.get('retry-after')).toBe('600');
+    // Another login from the same address is not locked (20 failures per address would be).
+    expect((await attempt(ADMIN_PASSWORD, 'admin')).status).toBe(200);
+    now += 10 * 60_000 + 1;
+    const back = await attempt(PASSWORD);
+    expect(back.status).toBe(200);
+    expect(back.body.agent.id).toBe(lin.id);
+  });
+
+  it('ends the sessions of an agent whose password an admin changed', async () => {
+    const lin = await createAgent(app, admin, { login: 'lin' });
+    expect((await call(app, 'GET', '/api/me', { token: lin.token })).status).toBe(200);
+    const changed = await call(app, 'PATCH', `/api/agents/${lin.id}`, {
+      token: admin,
+      body: { password: 'a-new-password-456' },
+    });
+    expect(changed.status).toBe(200);
+    expect((await call(app, 'GET', '/api/me', { token: lin.token })).status).toBe(401);
+    expect((await call(app, 'GET', '/api/me', { token: admin })).status).toBe(200);
+    expect(await login(app, 'lin', 'a-new-password-456')).toMatch(/^[\w-]{40,}$/);
+  });
+
   it('validates the login body, naming the fields', async () => {
     const missing = await call(app, 'POST', '/api/auth/login', { body: { login: 'admin' } });
     expect(missing.status).toBe(400);

@@ -8,6 +8,7 @@ export const PASSWORD = 'agent-password-123';
 export interface Reply {
   status: number;
   body: any;
+  headers: Headers;
 }
 
 /** A JSON request with an optional bearer token. */
@@ -30,7 +31,7 @@ export async function call(
   try {
     body = JSON.parse(text);
   } catch {}
-  return { status: r.status, body };
+  return { status: r.status, body, headers: r.headers };
 }
 
 export async function login(app: TestApp, loginName: string, password = PASSWORD): Promise<string> {
