@@ -161,11 +161,9 @@
   let started = null; // promise: session checked, stream open, history loaded
   let es = null;
   let unread = 0;
-  let inflight = 0;
   let queue = Promise.resolve();
   const shown = new Map(); // server message id -> element
   let unconfirmed = []; // shown locally, no server id yet: {actor, text, el}
-  let recentBots = []; // bot messages that came over SSE while a send was in flight: {text, el}
 
   function readSession() {
     try {
@@ -273,7 +271,6 @@
     for (const el of [...log.children]) el.remove();
     shown.clear();
     unconfirmed = [];
-    recentBots = [];
     empty.hidden = false;
   }
 
@@ -329,9 +326,10 @@
     if (stick || el.classList.contains('me')) scroller.scrollTop = scroller.scrollHeight;
   }
 
+  /** The server has the message: it gets its id (and its time, when known), and is shown once. */
   function confirmEl(el, m) {
     el.dataset.id = m.id;
-    el.dataset.at = String(m.at);
+    if (typeof m.at === 'number') el.dataset.at = String(m.at);
     el.classList.remove('pending');
     shown.set(m.id, el);
   }
@@ -345,8 +343,7 @@
       unconfirmed.splice(i, 1);
       return;
     }
-    const el = renderMessage(m, false);
-    if (live && m.actor === 'bot' && inflight) recentBots.push({ text: m.text, el });
+    renderMessage(m, false);
     if (live && m.actor !== 'customer' && panel.hidden) {
       unread++;
       badge.textContent = String(unread);
@@ -390,7 +387,6 @@
   }
 
   async function deliver(item) {
-    inflight++;
     try {
       await start();
       const post = () => postJson('/api/messages', { ...session, channel: 'web', text: item.text });
@@ -409,14 +405,18 @@
       const body = await res.json().catch(() => null);
       if (!res.ok || !body) throw new SendError(res.status, body);
       item.el.classList.remove('pending');
+      // The answer carries the log's event ids, as the live stream does: each message shows once,
+      // whichever of the two brings it first.
+      if (typeof body.messageId === 'string' && !item.el.dataset.id) {
+        unconfirmed = unconfirmed.filter((u) => u !== item);
+        confirmEl(item.el, { id: body.messageId });
+      }
       for (const r of body.replies || []) {
-        const j = recentBots.findIndex((b) => b.text === r.text);
-        let el;
-        if (j >= 0) el = recentBots.splice(j, 1)[0].el;
-        else {
+        let el = typeof r.id === 'string' ? shown.get(r.id) : undefined;
+        if (!el) {
           el = renderMessage({ actor: 'bot', kind: r.kind, text: r.text, at: Date.now() }, true);
-          el.classList.remove('pending');
-          unconfirmed.push({ actor: 'bot', text: r.text, el });
+          if (typeof r.id === 'string') confirmEl(el, { id: r.id });
+          else el.classList.remove('pending');
         }
         if (Array.isArray(r.quickReplies) && r.quickReplies.length) addQuickReplies(el, r.quickReplies);
       }
@@ -440,9 +440,6 @@
               : T.errServer,
       );
       if (!panel.hidden) input.focus();
-    } finally {
-      inflight--;
-      if (!inflight) recentBots = [];
     }
   }
 

@@ -197,18 +197,17 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
           values,
           conversation.reply_turn++,
         );
-        replies.push(reply);
-        events.push(
-          event(conversation, 'bot.replied', 'bot', at, {
-            text: reply.text,
-            intent: match.intent?.id ?? null,
-            data: JSON.stringify({
-              kind: reply.kind,
-              template: reply.templateId,
-              ...(reply.quickReplies ? { quickReplies: reply.quickReplies } : {}),
-            }),
+        const replied = event(conversation, 'bot.replied', 'bot', at, {
+          text: reply.text,
+          intent: match.intent?.id ?? null,
+          data: JSON.stringify({
+            kind: reply.kind,
+            template: reply.templateId,
+            ...(reply.quickReplies ? { quickReplies: reply.quickReplies } : {}),
           }),
-        );
+        });
+        events.push(replied);
+        replies.push({ ...reply, id: replied.id });
         if (step.kind === 'handoff') conversation.handoff_notice_at = at;
         conversation.last_message_at = at;
       }
@@ -226,6 +225,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): HandleMessage {
       intent: match.intent?.id ?? null,
       score: match.score,
       replies,
+      messageId: inboundId,
       handoff,
       throttled: !allowed,
     };

@@ -39,6 +39,8 @@ export interface OutboundReply {
   quickReplies?: string[];
   /** The template it came from, for logs and explanations. */
   templateId?: string;
+  /** Its event id in the log: live views (SSE) carry the same id, so a client shows it once. */
+  id?: string;
 }
 
 export interface HandledMessage {
@@ -46,6 +48,8 @@ export interface HandledMessage {
   intent: string | null;
   score: number;
   replies: OutboundReply[];
+  /** The event id of the customer's message in the log (as on the live stream); absent for a duplicate. */
+  messageId?: string;
   /** True once the conversation waits for a human. */
   handoff: boolean;
   throttled: boolean;
