@@ -83,6 +83,7 @@ function row(r: LoadResult, extra: string[] = []): string[] {
     fmtInt(r.serverMainCpuUs),
     fmtInt(r.clientCpuUs),
     d ? `${fmt(d.p99, 1)} / ${fmt(d.max, 1)}` : '–',
+    d?.gc ? `${fmtInt(d.gc.totalMs)} / ${fmt(d.gc.maxMs, 1)} (${d.gc.major} major)` : '–',
     `${r.non2xx}/${r.errors}/${r.timeouts}`,
     ...extra,
   ];
@@ -98,6 +99,7 @@ const HEADER = [
   'main thread µs/req',
   'client CPU µs/req',
   'server loop delay p99 / max ms',
+  'server GC total / max ms',
   'non2xx/err/timeout',
 ];
 

@@ -7,6 +7,8 @@ export interface LoopDelay {
   p99: number;
   max: number;
   mean: number;
+  /** Garbage-collection pauses of the main thread in the same span (ms). */
+  gc?: { count: number; totalMs: number; maxMs: number; major: number };
 }
 
 export interface ServerChild {

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 /**
  * For the server children: event-loop delay (how long ready work waited because the loop was busy
@@ -8,6 +8,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 export function reportLoopDelayOnSignal(): void {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  let gc = { count: 0, totalMs: 0, maxMs: 0, major: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+    }
+  }).observe({ entryTypes: ['gc'] });
   process.on('SIGUSR2', () => {
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     const loopDelay = {
@@ -15,8 +25,10 @@ export function reportLoopDelayOnSignal(): void {
       p99: ms(h.percentile(99)),
       max: ms(h.max),
       mean: ms(h.mean),
+      gc: { ...gc, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs * 10) / 10 },
     };
     process.stdout.write(`${JSON.stringify({ loopDelay })}\n`);
     h.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0, major: 0 };
   });
 }
