@@ -59,7 +59,9 @@ export class LiveHub {
 export function toLiveMessage(e: Omit<EventsTable, 'seq'>): LiveMessage {
   // A customer's message carries no reply kind or buttons: its data (the match explanation) is not read.
   const data =
-    e.data && e.actor !== 'customer' ? (JSON.parse(e.data) as { kind?: string; quickReplies?: string[] }) : {};
+    e.data && e.actor !== 'customer'
+      ? (JSON.parse(e.data) as { kind?: string; quickReplies?: string[] })
+      : {};
   return {
     id: e.id,
     conversationId: e.conversation_id,
