@@ -83,7 +83,10 @@ function row(r: LoadResult, extra: string[] = []): string[] {
     fmtInt(r.serverMainCpuUs),
     fmtInt(r.clientCpuUs),
     d ? `${fmt(d.p99, 1)} / ${fmt(d.max, 1)}` : '–',
-    d?.gc ? `${fmtInt(d.gc.totalMs)} / ${fmt(d.gc.maxMs, 1)} (${d.gc.major} major)` : '–',
+    d?.gc ? `${d.gc.count}: ${fmtInt(d.gc.totalMs)} / ${fmt(d.gc.maxMs, 1)} (${d.gc.major} major)` : '–',
+    d?.commit
+      ? `${fmtInt(d.commit.count)}: ${fmt(d.commit.p50, 1)} / ${fmt(d.commit.p99, 1)} / ${fmt(d.commit.max, 1)}`
+      : '–',
     `${r.non2xx}/${r.errors}/${r.timeouts}`,
     ...extra,
   ];
@@ -99,7 +102,8 @@ const HEADER = [
   'main thread µs/req',
   'client CPU µs/req',
   'server loop delay p99 / max ms',
-  'server GC total / max ms',
+  'server GCs: total / max ms',
+  'commits: p50 / p99 / max ms',
   'non2xx/err/timeout',
 ];
 
@@ -218,8 +222,28 @@ async function main(): Promise<void> {
     delays.set(open, await ours.loopDelay());
     const after1 = countReceived(dbFile).received;
 
+    // The same even load on the bare server: what this machine allows any Express server at that rate.
+    await bare.loopDelay();
+    const bareOpen = await runOpenLoop({
+      label: `bare express.json, open loop ${rate}/s`,
+      url: bare.url,
+      body,
+      rate,
+      seconds: SECONDS,
+      connections: 64,
+      serverPid: bare.proc.pid!,
+    });
+    delays.set(bareOpen, await bare.loopDelay());
+
     console.log(
-      table([...HEADER, 'p99 from due ms'], [row(paced, ['–']), row(open, [fmt(open.fromDue.p99, 2)])]),
+      table(
+        [...HEADER, 'p99 from due ms'],
+        [
+          row(paced, ['–']),
+          row(open, [fmt(open.fromDue.p99, 2)]),
+          row(bareOpen, [fmt(bareOpen.fromDue.p99, 2)]),
+        ],
+      ),
     );
     console.log(
       '(autocannon overallRate sends each connection\'s quota for the second back to back at the start of the second, so its latencies are those of short closed-loop bursts; the open loop spaces requests evenly, 1 ms timer granularity, and "from due" also counts time a request waited in the generator.)',
@@ -275,7 +299,7 @@ async function main(): Promise<void> {
       `- p99 < 10 ms at half our max (${fmtInt(rate)} req/s), autocannon overallRate: ${fmt(paced.latency.p99, 2)} ms → ${yesNo(paced.latency.p99 < 10)}`,
     );
     console.log(
-      `  same rate, open loop (even spacing): p99 ${fmt(open.latency.p99, 2)} ms (from due ${fmt(open.fromDue.p99, 2)} ms) → ${yesNo(open.latency.p99 < 10)}`,
+      `  same rate, open loop (even spacing): p99 ${fmt(open.latency.p99, 2)} ms (from due ${fmt(open.fromDue.p99, 2)} ms) → ${yesNo(open.latency.p99 < 10)}; bare Express at the same rate: p99 ${fmt(bareOpen.latency.p99, 2)} ms`,
     );
     console.log(
       `- every 2xx durably logged: ${
@@ -288,7 +312,7 @@ async function main(): Promise<void> {
     );
     console.log(`load average at end: ${la()}`);
     console.log(
-      `\nRESULT ${JSON.stringify({ bench: 'http', whatIf: process.env.BENCH_WHATIF ?? null, bareCpuUs: median(bareRuns.map((r) => r.serverCpuUs)), ourCpuUs: median(ourRuns.map((r) => r.serverCpuUs)), bareMax, ourMax, ratio, rate, paced: { p50: paced.latency.p50, p99: paced.latency.p99 }, open: { p50: open.latency.p50, p99: open.latency.p99, p99FromDue: open.fromDue.p99 }, durable: { openOk, lastOk, ok2xx, received: final.received } })}`,
+      `\nRESULT ${JSON.stringify({ bench: 'http', whatIf: process.env.BENCH_WHATIF ?? null, bareCpuUs: median(bareRuns.map((r) => r.serverCpuUs)), ourCpuUs: median(ourRuns.map((r) => r.serverCpuUs)), bareMax, ourMax, ratio, rate, paced: { p50: paced.latency.p50, p99: paced.latency.p99 }, open: { p50: open.latency.p50, p99: open.latency.p99, p99FromDue: open.fromDue.p99 }, bareOpen: { p50: bareOpen.latency.p50, p99: bareOpen.latency.p99 }, durable: { openOk, lastOk, ok2xx, received: final.received } })}`,
     );
   } finally {
     await ours?.stop();

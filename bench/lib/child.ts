@@ -9,6 +9,8 @@ export interface LoopDelay {
   mean: number;
   /** Garbage-collection pauses of the main thread in the same span (ms). */
   gc?: { count: number; totalMs: number; maxMs: number; major: number };
+  /** Group commits through the SQLite writer thread: count and round-trip times (ms). */
+  commit?: { count: number; p50: number; p99: number; max: number };
 }
 
 export interface ServerChild {

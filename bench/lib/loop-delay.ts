@@ -1,4 +1,5 @@
-import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { SqliteWriter } from '../../src/store/sqlite-writer';
 
 /**
  * For the server children: event-loop delay (how long ready work waited because the loop was busy
@@ -8,6 +9,13 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf
 export function reportLoopDelayOnSignal(): void {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  // Round trip of each group commit through the SQLite writer thread (post → COMMIT → answer).
+  const commits = createHistogram();
+  const transaction = SqliteWriter.prototype.transaction;
+  SqliteWriter.prototype.transaction = function (this: SqliteWriter, queries) {
+    const t = process.hrtime.bigint();
+    return transaction.call(this, queries).finally(() => commits.record(process.hrtime.bigint() - t || 1n));
+  };
   let gc = { count: 0, totalMs: 0, maxMs: 0, major: 0 };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -26,9 +34,18 @@ export function reportLoopDelayOnSignal(): void {
       max: ms(h.max),
       mean: ms(h.mean),
       gc: { ...gc, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs * 10) / 10 },
+      commit: commits.count
+        ? {
+            count: commits.count,
+            p50: ms(commits.percentile(50)),
+            p99: ms(commits.percentile(99)),
+            max: ms(commits.max),
+          }
+        : undefined,
     };
     process.stdout.write(`${JSON.stringify({ loopDelay })}\n`);
     h.reset();
+    commits.reset();
     gc = { count: 0, totalMs: 0, maxMs: 0, major: 0 };
   });
 }
