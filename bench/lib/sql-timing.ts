@@ -70,7 +70,10 @@ const whatIfs = applyWhatIfs(process.argv.includes('--whatif-router') ? 'router'
 if (whatIfs.length) console.log(`WHAT-IF patches on: ${whatIfs.join(', ')} (see bench/lib/whatif.ts)`);
 const dataDir = mkdtempSync(join(tmpdir(), 'firstreply-sqltiming-'));
 // Inline writer: the group commit's statements run on this thread, where they can be timed.
-const { env, shopMode } = benchEnv(dataDir, undefined, { SQLITE_WRITER: 'inline' });
+// (--thread keeps the writer thread: then only the main thread's statements are timed.)
+const { env, shopMode } = benchEnv(dataDir, undefined, {
+  SQLITE_WRITER: process.argv.includes('--thread') ? 'thread' : 'inline',
+});
 console.log(`shop: ${shopMode}`);
 const services = await buildServices({ env, log: createLogger('silent') });
 const rng = new Rng(5);
