@@ -6,8 +6,10 @@
  * (default 30) with the hour-of-day and weekday pattern of test/reports/seed.ts `history()`
  * (40 agents, three tiers, a quarter answered by the bot, transfers, overdue, presence shifts), writes
  * them straight into a fresh database, then times:
- *   - a full monthly report (`summary`, and `summary?groupBy=day`, what the dashboard asks for),
- *   - a per-agent daily report,
+ *   - a full monthly report (`summary`, and `summary?groupBy=day`, what the dashboard asks for) and a
+ *     per-agent daily report, first the old way (the whole period from the event log: baseline),
+ *   - settling (the one-off measuring of the history into stored facts, settled-facts.ts),
+ *   - the same reports from settled facts, checking they give the same figures,
  *   - the live view: the first call (loads the last day into the tally) and p50/p99 over repeated
  *     calls with new events arriving between calls,
  *   - the write side: bulk insert throughput, and the cost of the one index the reports add
@@ -15,7 +17,8 @@
  *
  * BENCH_CONVERSATIONS=1000000 gives ~10 M events; give Node room:
  *   NODE_OPTIONS=--max-old-space-size=14000 BENCH_CONVERSATIONS=1000000 npx tsx bench/reports.ts
- * BENCH_ONLY=sqlite|postgres picks one database; BENCH_LIVE_CALLS (default 200); BENCH_KEEP=1 keeps
+ * BENCH_ONLY=sqlite|postgres picks one database; BENCH_LIVE_CALLS (default 200); BENCH_BASELINE_RUNS
+ * (default 3) monthly reports the old way; BENCH_KEEP=1 keeps
  * the SQLite file (path printed).
  */
 import { randomBytes } from 'node:crypto';
@@ -24,9 +27,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { CompiledContent } from '../src/content/live-content';
 import { LiveHub } from '../src/live/hub';
+import { ReportService, type Summary } from '../src/reports/report-service';
+import { reportDb } from '../src/reports/report-tables';
 import { Reports } from '../src/reports/reports';
 import { defaultRoutingConfig } from '../src/routing/routing-config';
 import { createLogger } from '../src/shared/log';
@@ -39,6 +45,8 @@ const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 30);
 const LIVE_CALLS = Number(process.env.BENCH_LIVE_CALLS ?? 200);
 const ONLY = process.env.BENCH_ONLY;
+/** Runs of the old replay path's monthly report (the median is printed); 1 at 10 M events saves minutes. */
+const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 3);
 const TZ = 'Asia/Shanghai';
 const START = Date.parse('2026-10-01T00:00:00+08:00');
 const END = START + DAYS * 86_400_000;
@@ -204,6 +212,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
   const database = await openDatabase({
     dataDir: dir,
     file: 'bench.db',
+    // The bench writes through its own connection; the message path's writer thread is not measured here.
+    sqliteWriter: 'inline',
     ...(kind === 'postgres' ? { url: process.env.DATABASE_URL!, schema: schema! } : {}),
   });
   const file = join(dir, 'bench.db');
@@ -255,49 +265,114 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
       clock: () => clock.now,
     });
     const service = reports.service;
+    // The old way, as the baseline: every report reads its whole period from the event log.
+    const replay = new ReportService({
+      database,
+      config: { current: content },
+      clock: () => clock.now,
+      log: createLogger('silent'),
+      useSettledFacts: false,
+    });
     const localDate = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
     const month = { from: localDate(START), to: localDate(END), tz: TZ };
+    const dailyDays = Array.from({ length: 5 }, (_, d) => [
+      localDate(START + ((3 + d * 5) % DAYS) * 86_400_000),
+      localDate(START + (((3 + d * 5) % DAYS) + 1) * 86_400_000),
+    ]);
 
-    // Monthly report: three runs, median (the first warms caches).
-    const monthly: { ms: number; load: number; compute: number; heap: number }[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await timed(() => service.summary(month));
-      monthly.push({
-        ms: r.ms,
-        load: r.value.timing.loadMs,
-        compute: r.value.timing.computeMs,
-        heap: process.memoryUsage().heapUsed / 2 ** 20,
-      });
-      if (i === 0)
-        console.log(
-          `month ${month.from} → ${month.to}: ${r.value.report.overall.conversations.toLocaleString('en')} conversations measured, ` +
-            `${r.value.timing.events.toLocaleString('en')} events read (${r.value.timing.rowsScanned.toLocaleString('en')} rows scanned), ` +
-            `first human response median ${r.value.report.overall.firstHumanResponseSeconds.median} s`,
-        );
-    }
-    const m = monthly.sort((a, b) => a.ms - b.ms)[1] ?? monthly[0]!;
-    console.log(
-      `monthly report: ${ms(m.ms)} (read + map ${m.load} ms, engine ${m.compute} ms), heap ${m.heap.toFixed(0)} MB`,
-    );
-    const byDay = await timed(() => service.summary({ ...month, groupBy: 'day' }));
-    console.log(`monthly report grouped by day (the dashboard's request): ${ms(byDay.ms)}`);
-
-    // Per-agent daily report: five different days, median.
-    const daily: number[] = [];
-    for (let d = 0; d < 5; d++) {
-      const day = localDate(START + ((3 + d * 5) % DAYS) * 86_400_000);
-      const next = localDate(START + (((3 + d * 5) % DAYS) + 1) * 86_400_000);
-      daily.push(
-        (
-          await timed(() =>
-            service.summary({ from: day, to: next, tz: TZ, agent: AGENTS[d]!.id, groupBy: 'agent' }),
-          )
-        ).ms,
+    /** Monthly (median of `runs`), grouped by day, and the per-agent daily report (median of 5 days). */
+    async function reportTimes(label: string, s: ReportService, runs: number) {
+      const monthly: { ms: number; load: number; compute: number; heap: number; value: Summary }[] = [];
+      for (let i = 0; i < runs; i++) {
+        const r = await timed(() => s.summary(month));
+        monthly.push({
+          ms: r.ms,
+          load: r.value.timing.loadMs,
+          compute: r.value.timing.computeMs,
+          heap: process.memoryUsage().heapUsed / 2 ** 20,
+          value: r.value,
+        });
+      }
+      const sorted = [...monthly].sort((a, b) => a.ms - b.ms);
+      const m = sorted[Math.floor(sorted.length / 2)]!;
+      const t = m.value.timing;
+      console.log(
+        `[${label}] month ${month.from} → ${month.to}: ${m.value.report.overall.conversations.toLocaleString('en')} conversations measured, ` +
+          `${t.events.toLocaleString('en')} events behind them, ${t.rowsScanned.toLocaleString('en')} event rows read, ` +
+          `${t.settledConversations.toLocaleString('en')} conversations from settled facts; ` +
+          `first human response median ${m.value.report.overall.firstHumanResponseSeconds.median} s`,
       );
+      console.log(
+        `[${label}] monthly report: ${ms(m.ms)} (median of ${runs}: ${monthly.map((x) => x.ms.toFixed(0)).join(', ')} ms; ` +
+          `read ${m.load} ms, tally ${m.compute} ms), heap ${m.heap.toFixed(0)} MB`,
+      );
+      const byDay = await timed(() => s.summary({ ...month, groupBy: 'day' }));
+      console.log(`[${label}] monthly report grouped by day (the dashboard's request): ${ms(byDay.ms)}`);
+      const daily: number[] = [];
+      for (const [d, [day, next]] of dailyDays.entries()) {
+        daily.push(
+          (
+            await timed(() =>
+              s.summary({ from: day!, to: next!, tz: TZ, agent: AGENTS[d]!.id, groupBy: 'agent' }),
+            )
+          ).ms,
+        );
+      }
+      console.log(
+        `[${label}] per-agent daily report: median ${ms(median(daily))} (${daily.map((x) => x.toFixed(0)).join(', ')} ms)`,
+      );
+      return { monthly: m.value, byDay: byDay.value };
     }
+
+    const before = await reportTimes('replay', replay, BASELINE_RUNS);
+
+    // Settling: the one-off cost of measuring the history once (what the start-up job does).
+    const settle = await timed(() => service.settler.settleAll());
+    const st = settle.value;
     console.log(
-      `per-agent daily report: median ${ms(median(daily))} (${daily.map((x) => x.toFixed(0)).join(', ')} ms)`,
+      `settling: ${st.days} days, ${st.conversations.toLocaleString('en')} conversations (${st.settled.toLocaleString('en')} settled, ` +
+        `${st.pending.toLocaleString('en')} pending), ${st.events.toLocaleString('en')} events in ${ms(settle.ms)}: ` +
+        `${(settle.ms / st.days / 1000).toFixed(2)} s per day, ${((settle.ms / st.events) * 1000).toFixed(1)} s per million events`,
     );
+    const stored = await reportDb(database)
+      .selectFrom('report_fact_blocks')
+      .select([
+        (eb) => eb.fn.count('block').as('blocks'),
+        (eb) => eb.fn.sum(sql<number>`length(data)`).as('bytes'),
+      ])
+      .executeTakeFirst();
+    console.log(
+      `stored: ${stored?.blocks} blocks, ${(Number(stored?.bytes) / 2 ** 20).toFixed(1)} MB of encoded facts ` +
+        `(${(Number(stored?.bytes) / st.settled).toFixed(0)} bytes per conversation)`,
+    );
+
+    // Reports decoding every block they read (no cache: a report right after a restart, before the
+    // background warm-up), then with the decoded blocks kept in memory (the steady state).
+    const uncached = new ReportService({
+      database,
+      config: { current: content },
+      clock: () => clock.now,
+      log: createLogger('silent'),
+      factCache: 0,
+    });
+    const cold = await reportTimes('settled, no cache', uncached, 3);
+    const warm = await timed(() =>
+      service.settler.warm(service.factContext(['agent-test-1', 'agent-test-2']), START - 86_400_000),
+    );
+    console.log(
+      `cache warm-up (decoding every block once, in the background after settling): ${ms(warm.ms)}, ` +
+        `${warm.value.toLocaleString('en')} conversations, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
+    );
+    const after = await reportTimes('settled, cached', service, 3);
+    const same = [cold, after].every(
+      (x) =>
+        JSON.stringify(x.monthly.report) === JSON.stringify(before.monthly.report) &&
+        JSON.stringify(x.byDay.groups) === JSON.stringify(before.byDay.groups),
+    );
+    console.log(
+      `same figures from settled facts as from the event log (monthly report and day groups): ${same}`,
+    );
+    if (!same) process.exitCode = 1;
 
     // Live view: the first call loads the last day; then new events between calls.
     const first = await timed(() => reports.live());
@@ -402,7 +477,7 @@ async function writeCost() {
     const runs: { insert: number; upsert: number }[] = [];
     for (let round = 0; round < 3; round++) {
       const dir = mkdtempSync(join(tmpdir(), 'firstreply-bench-w-'));
-      const database = await openDatabase({ dataDir: dir, file: 'w.db' });
+      const database = await openDatabase({ dataDir: dir, file: 'w.db', sqliteWriter: 'inline' });
       if (variant === 'without') await database.db.schema.dropIndex('conversations_started').execute();
       await database.close();
       const file = join(dir, 'w.db');

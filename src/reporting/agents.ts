@@ -1,5 +1,5 @@
-import type { AgentActivity } from './agent-activity';
 import type { AverageResponseTally } from './average-response';
+import type { MeasuredFacts } from './conversation-facts';
 import type { FirstResponseFacts, ResponseSummary } from './first-response';
 import type { Period } from './period';
 import type { Assignment } from './reaction-time';
@@ -69,11 +69,11 @@ export class AgentTally {
   }
 
   addConversation(
-    activity: AgentActivity,
+    activity: Pick<MeasuredFacts, 'agentMessages' | 'servingAgentId' | 'transfers' | 'overdue'>,
     facts: FirstResponseFacts,
     assignments: readonly Assignment[],
   ): void {
-    for (const [agentId, messages] of activity.messagesByAgent) {
+    for (const [agentId, messages] of activity.agentMessages) {
       const a = this.agent(agentId);
       if (!a) continue;
       a.chatsServed++;

@@ -13,9 +13,12 @@ export class AverageResponseTally {
   private unanswered = 0;
   private readonly byAgent = new Map<string, { sumMs: number; count: number }>();
 
-  /** Adds a round if an agent answered it; returns the reply gap in ms, or null. */
-  add(round: Round): number | null {
-    if (round.answeredBy !== 'agent' || round.answeredAt === null || round.agentId === null) {
+  /**
+   * Adds a round if an agent answered it; returns the reply gap in ms, or null. `agentId` is set
+   * exactly when an agent's reply closed the round (see `segmentRounds`).
+   */
+  add(round: Pick<Round, 'startAt' | 'answeredAt' | 'agentId'>): number | null {
+    if (round.answeredAt === null || round.agentId === null) {
       this.unanswered++;
       return null;
     }

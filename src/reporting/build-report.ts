@@ -1,24 +1,16 @@
-import { agentActivityOf } from './agent-activity';
 import { type AgentFigures, AgentTally } from './agents';
 import { AverageResponseTally } from './average-response';
 import { ComplianceTally, type TierCompliance } from './compliance';
-import { prepareConversations } from './conversations';
+import { type FactSet, measureConversations } from './conversation-facts';
 import { type DayFigures, DailyRateTally } from './daily-rates';
 import { type DistributionBucket, distributionOf } from './distribution';
-import {
-  type FirstResponseFigures,
-  FirstResponseTally,
-  firstResponseOf,
-  type ResponseSummary,
-} from './first-response';
+import { type FirstResponseFigures, FirstResponseTally, type ResponseSummary } from './first-response';
 import { handleTimeMs } from './handle-time';
 import { type HourLoad, HourLoadTally } from './load-by-hour';
 import { inPeriod, type Period } from './period';
-import { assignmentsOf } from './reaction-time';
 import { type RoundReplyRate, RoundReplyRateTally } from './reply-rates';
 import type { AgentOnlineInterval, ReportEvent } from './report-event';
 import { type ReportOptions, type ReportOptionsInput, resolveReportOptions } from './report-options';
-import { segmentRounds } from './rounds';
 import { type StaffingSuggestion, suggestStaffing } from './staffing';
 import { rate, type SecondsSummary, summarizeMs } from './stats';
 import { createZoneClock } from './time-zone';
@@ -77,18 +69,31 @@ export interface Report {
 }
 
 /**
- * The whole report in one pass over the conversations. Pure: events and options in, figures
- * out; the clock never enters (a period is data), so the same log always gives the same report.
+ * The whole report: measure every conversation once (`measureConversations`), then tally the facts.
+ * Pure: events and options in, figures out; the clock never enters (a period is data), so the same
+ * log always gives the same report.
  */
 export function buildReport(input: ReportInput, optionsInput: ReportOptionsInput = {}): Report {
   const options = resolveReportOptions(optionsInput);
+  const facts = measureConversations(input.events, { testAgentIds: options.testAgentIds });
+  return tallyFacts(facts, optionsInput, input.presence);
+}
+
+/**
+ * The report from measured facts, in one pass over the conversations. Facts measured once (and
+ * stored) give exactly what `buildReport` gives from the events, whatever the period, zone, tier
+ * targets or thresholds: only what the facts were measured with (test agents, spam) must match.
+ */
+export function tallyFacts(
+  facts: FactSet,
+  optionsInput: ReportOptionsInput,
+  presence?: readonly AgentOnlineInterval[],
+): Report {
+  const options = resolveReportOptions(optionsInput);
   const zone = createZoneClock(options.timeZone);
   const period: Period = { from: options.from, to: options.to };
-  const prepared = prepareConversations(input.events, {
-    testAgentIds: options.testAgentIds,
-    tierNames: new Set(Object.keys(options.tiers)),
-    defaultTier: options.defaultTier,
-  });
+  const tierNames = new Set(Object.keys(options.tiers));
+  const testAgents = new Set(facts.testAgents);
 
   const firstResponses = new FirstResponseTally();
   const averages = new AverageResponseTally();
@@ -96,51 +101,72 @@ export function buildReport(input: ReportInput, optionsInput: ReportOptionsInput
   const roundRates = new RoundReplyRateTally(options.roundThresholdsSeconds, options.roundWindow);
   const daily = new DailyRateTally(options.effectiveReply.window, options.effectiveReply.limitSeconds * 1000);
   const hours = new HourLoadTally();
-  const agents = new AgentTally(prepared.testAgents);
+  const agents = new AgentTally(testAgents);
   const reactionMs: number[] = [];
   const handleMs: number[] = [];
   const capMs = options.staffing.handleTimeCapSeconds * 1000;
+  const counts = {
+    events: 0,
+    duplicateEvents: 0,
+    testAgentEvents: 0,
+    conversations: 0,
+    spamConversations: 0,
+    testConversations: 0,
+    conversationsWithoutCustomerMessage: 0,
+  };
+  const unknownTiers: Record<string, number> = {};
   let conversations = 0;
   let awaitingHuman = 0;
   let unreacted = 0;
   let transfers = 0;
   let overdue = 0;
 
-  for (const conversation of prepared.conversations) {
+  for (const f of facts.conversations) {
+    counts.events += f.events;
+    counts.duplicateEvents += f.duplicateEvents;
+    counts.testAgentEvents += f.testAgentEvents;
+    if (f.status === 'spam') counts.spamConversations++;
+    else if (f.status === 'test') counts.testConversations++;
+    else if (f.status === 'noCustomer') counts.conversationsWithoutCustomerMessage++;
+    const m = f.measured;
+    if (m === null) continue;
+    counts.conversations++;
+    let tier = m.tier ?? options.defaultTier;
+    if (!tierNames.has(tier)) {
+      unknownTiers[tier] = (unknownTiers[tier] ?? 0) + 1;
+      tier = options.defaultTier;
+    }
+    const first = m.first;
+
     // Conversation-level figures belong to the period of the customer's first message.
-    if (inPeriod(period, conversation.startAt)) {
-      const facts = firstResponseOf(conversation);
+    if (inPeriod(period, first.startAt)) {
       conversations++;
-      if (facts.awaitsHuman) awaitingHuman++;
-      firstResponses.add(facts);
-      compliance.addConversation(conversation.tier, facts);
-      hours.add(zone.local(conversation.startAt), facts);
-      const activity = agentActivityOf(conversation.events);
-      const assignments = assignmentsOf(conversation.events);
-      agents.addConversation(activity, facts, assignments);
-      for (const a of assignments) {
+      if (first.awaitsHuman) awaitingHuman++;
+      firstResponses.add(first);
+      compliance.addConversation(tier, first);
+      hours.add(zone.local(first.startAt), first);
+      agents.addConversation(m, first, m.assignments);
+      for (const a of m.assignments) {
         if (a.reactedAt === null) unreacted++;
         else reactionMs.push(a.reactedAt - a.assignedAt);
       }
-      transfers += activity.transfers.length;
-      overdue += activity.overdue.length;
-      const handle = handleTimeMs(conversation, facts, capMs);
+      transfers += m.transfers.length;
+      overdue += m.overdue.length;
+      const handle = handleTimeMs(m.lastAgentAt, first, capMs);
       if (handle !== null) handleMs.push(handle);
     }
 
     // Reply-level figures belong to the period of the message that started the wait.
-    const humanRounds = segmentRounds(conversation.events, false);
-    for (const round of humanRounds) {
+    for (const round of m.rounds) {
       if (!inPeriod(period, round.startAt)) continue;
       const gap = averages.add(round);
-      if (gap !== null) compliance.addReply(conversation.tier, gap);
+      if (gap !== null) compliance.addReply(tier, gap);
     }
-    const platformRounds = options.creditBotReplies ? segmentRounds(conversation.events, true) : humanRounds;
+    const platformRounds = options.creditBotReplies ? (m.platformRounds ?? m.rounds) : m.rounds;
     for (const round of platformRounds) {
       if (inPeriod(period, round.startAt)) roundRates.add(round, zone.local(round.startAt).msOfDay);
       for (const at of round.messageAts) {
-        if (inPeriod(period, at))
-          daily.addMessage(conversation.customerId, at, zone.local(at), round.answeredAt);
+        if (inPeriod(period, at)) daily.addMessage(f.customerId, at, zone.local(at), round.answeredAt);
       }
     }
   }
@@ -167,16 +193,7 @@ export function buildReport(input: ReportInput, optionsInput: ReportOptionsInput
       from: options.from === undefined ? null : new Date(options.from).toISOString(),
       to: options.to === undefined ? null : new Date(options.to).toISOString(),
     },
-    input: {
-      events: prepared.counts.events,
-      duplicateEvents: prepared.counts.duplicateEvents,
-      testAgentEvents: prepared.counts.testAgentEvents,
-      conversations: prepared.conversations.length,
-      spamConversations: prepared.counts.spamConversations,
-      testConversations: prepared.counts.testConversations,
-      conversationsWithoutCustomerMessage: prepared.counts.conversationsWithoutCustomerMessage,
-      unknownTiers: prepared.unknownTiers,
-    },
+    input: { ...counts, unknownTiers },
     overall: {
       conversations,
       conversationsAwaitingHuman: awaitingHuman,
@@ -195,7 +212,7 @@ export function buildReport(input: ReportInput, optionsInput: ReportOptionsInput
       firstHumanResponse: distributionOf(firstResponses.humanMs),
     },
     days,
-    agents: agents.figures(averages, input.presence, period),
+    agents: agents.figures(averages, presence, period),
     hours: hours.figures().map((load) => {
       const arrivalsPerHour =
         options.staffing.basis === 'peak' ? load.peakHumanArrivals : load.humanArrivalsPerDay;

@@ -73,10 +73,24 @@ export function compareEvents(a: ReportEvent, b: ReportEvent): number {
   );
 }
 
-interface Group {
+export interface Group {
   events: ReportEvent[];
   spam: boolean;
-  testAgentMessages: boolean;
+}
+
+/** Events by conversation, in order of first appearance; any spam-flagged event marks its conversation. */
+export function groupEvents(events: readonly ReportEvent[]): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  for (const e of events) {
+    let group = groups.get(e.conversationId);
+    if (group === undefined) {
+      group = { events: [], spam: false };
+      groups.set(e.conversationId, group);
+    }
+    if (e.spam) group.spam = true;
+    group.events.push(e);
+  }
+  return groups;
 }
 
 /**
@@ -89,8 +103,7 @@ export function prepareConversations(
   events: readonly ReportEvent[],
   options: PrepareOptions,
 ): PreparedConversations {
-  const testAgents = new Set(options.testAgentIds);
-  for (const e of events) if (e.testAgent && e.agentId !== undefined) testAgents.add(e.agentId);
+  const testAgents = testAgentsOf(events, options.testAgentIds);
 
   const counts = {
     events: events.length,
@@ -100,67 +113,82 @@ export function prepareConversations(
     testConversations: 0,
     conversationsWithoutCustomerMessage: 0,
   };
-  const groups = new Map<string, Group>();
-  for (const e of events) {
-    let group = groups.get(e.conversationId);
-    if (group === undefined) {
-      group = { events: [], spam: false, testAgentMessages: false };
-      groups.set(e.conversationId, group);
-    }
-    if (e.spam) group.spam = true;
-    group.events.push(e);
-  }
-
+  const groups = groupEvents(events);
   const conversations: Conversation[] = [];
   const unknownTiers: Record<string, number> = {};
   for (const [id, group] of groups) {
-    if (group.spam) {
-      counts.spamConversations++;
-      continue;
-    }
-    const sorted = keepOnce(group.events.sort(compareEvents), counts);
-    const measured: ReportEvent[] = [];
-    for (const e of sorted) {
-      if (e.testAgent || (e.agentId !== undefined && testAgents.has(e.agentId))) {
-        counts.testAgentEvents++;
-        if ((e.kind ?? 'message') === 'message') group.testAgentMessages = true;
-      } else {
-        measured.push(e);
-      }
-    }
-    let first: ReportEvent | undefined;
-    let hasAgentMessage = false;
-    let tier: string | undefined;
-    for (const e of measured) {
-      if ((e.kind ?? 'message') === 'message') {
-        if (first === undefined && e.from === 'customer') first = e;
-        if (e.from === 'agent') hasAgentMessage = true;
-      }
-      if (e.tier !== undefined) tier = e.tier;
-    }
-    // Testers talk to test customers: a chat only a test agent answered is a test chat.
-    if (group.testAgentMessages && !hasAgentMessage) {
-      counts.testConversations++;
-      continue;
-    }
-    // Outreach the customer never answered: nothing to respond to.
-    if (first === undefined) {
-      counts.conversationsWithoutCustomerMessage++;
-      continue;
-    }
+    const one = prepareOne(id, group.events, group.spam, testAgents);
+    counts.duplicateEvents += one.duplicateEvents;
+    counts.testAgentEvents += one.testAgentEvents;
+    if (one.status === 'spam') counts.spamConversations++;
+    else if (one.status === 'test') counts.testConversations++;
+    else if (one.status === 'noCustomer') counts.conversationsWithoutCustomerMessage++;
+    if (one.conversation === undefined) continue;
+    let tier = one.conversation.tier;
     if (tier !== undefined && !options.tierNames.has(tier)) {
       unknownTiers[tier] = (unknownTiers[tier] ?? 0) + 1;
       tier = undefined;
     }
-    conversations.push({
-      id,
-      customerId: first.customerId,
-      events: measured,
-      startAt: first.at,
-      tier: tier ?? options.defaultTier,
-    });
+    conversations.push({ ...one.conversation, tier: tier ?? options.defaultTier });
   }
   return { conversations, counts, unknownTiers, testAgents };
+}
+
+/** How one conversation fares before measuring: excluded (and why), or ready with its raw tier. */
+export interface PreparedOne {
+  status: 'measured' | 'spam' | 'test' | 'noCustomer';
+  duplicateEvents: number;
+  testAgentEvents: number;
+  /** Measured only; `tier` is the last one named, unresolved (undefined: none). */
+  conversation?: Omit<Conversation, 'tier'> & { tier: string | undefined };
+}
+
+/** Sorts, de-duplicates and clears one conversation of test agents; sorts `events` in place. */
+export function prepareOne(
+  id: string,
+  events: ReportEvent[],
+  spam: boolean,
+  testAgents: ReadonlySet<string>,
+): PreparedOne {
+  const counts = { duplicateEvents: 0, testAgentEvents: 0 };
+  if (spam) return { status: 'spam', ...counts };
+  const sorted = keepOnce(events.sort(compareEvents), counts);
+  const measured: ReportEvent[] = [];
+  let testAgentMessages = false;
+  for (const e of sorted) {
+    if (e.testAgent || (e.agentId !== undefined && testAgents.has(e.agentId))) {
+      counts.testAgentEvents++;
+      if ((e.kind ?? 'message') === 'message') testAgentMessages = true;
+    } else {
+      measured.push(e);
+    }
+  }
+  let first: ReportEvent | undefined;
+  let hasAgentMessage = false;
+  let tier: string | undefined;
+  for (const e of measured) {
+    if ((e.kind ?? 'message') === 'message') {
+      if (first === undefined && e.from === 'customer') first = e;
+      if (e.from === 'agent') hasAgentMessage = true;
+    }
+    if (e.tier !== undefined) tier = e.tier;
+  }
+  // Testers talk to test customers: a chat only a test agent answered is a test chat.
+  if (testAgentMessages && !hasAgentMessage) return { status: 'test', ...counts };
+  // Outreach the customer never answered: nothing to respond to.
+  if (first === undefined) return { status: 'noCustomer', ...counts };
+  return {
+    status: 'measured',
+    ...counts,
+    conversation: { id, customerId: first.customerId, events: measured, startAt: first.at, tier },
+  };
+}
+
+/** The test agents of a log: the configured ones plus any agent on an event flagged `testAgent`. */
+export function testAgentsOf(events: readonly ReportEvent[], testAgentIds: readonly string[]): Set<string> {
+  const testAgents = new Set(testAgentIds);
+  for (const e of events) if (e.testAgent && e.agentId !== undefined) testAgents.add(e.agentId);
+  return testAgents;
 }
 
 /**

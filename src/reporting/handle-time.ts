@@ -1,4 +1,3 @@
-import type { Conversation } from './conversations';
 import type { FirstResponseFacts } from './first-response';
 
 /**
@@ -8,14 +7,10 @@ import type { FirstResponseFacts } from './first-response';
  * Conversations no agent wrote in have none.
  */
 export function handleTimeMs(
-  conversation: Conversation,
-  facts: FirstResponseFacts,
+  lastAgentAt: number | null,
+  facts: Pick<FirstResponseFacts, 'handoffAt' | 'startAt'>,
   capMs: number,
 ): number | null {
-  let lastAgentAt: number | null = null;
-  for (const e of conversation.events) {
-    if ((e.kind ?? 'message') === 'message' && e.from === 'agent') lastAgentAt = e.at;
-  }
   if (lastAgentAt === null) return null;
   const start = facts.handoffAt ?? facts.startAt;
   return Math.min(Math.max(lastAgentAt - start, 0), capMs);

@@ -29,7 +29,7 @@ export class RoundReplyRateTally {
   }
 
   /** `msOfDay`: local time of day of the round's first message. */
-  add(round: Round, msOfDay: number): void {
+  add(round: Pick<Round, 'startAt' | 'answeredAt'>, msOfDay: number): void {
     if (!inDailyWindow(this.window, msOfDay)) return;
     this.rounds++;
     if (round.answeredAt === null) return;

@@ -1,4 +1,5 @@
 import { agentActivityOf } from '../reporting/agent-activity';
+import type { ConversationFacts } from '../reporting/conversation-facts';
 import type { Conversation } from '../reporting/conversations';
 import { inPeriod, type Period } from '../reporting/period';
 import { rate } from '../reporting/stats';
@@ -54,7 +55,7 @@ interface Tally {
  * buyer as **assisted** (协助跟进).
  */
 export function conversionOf(
-  conversations: readonly Conversation[],
+  conversations: readonly (Conversation | ConversationFacts)[],
   period: Period,
   orders: readonly OrderLite[],
   windowHours: number,
@@ -71,13 +72,8 @@ export function conversionOf(
     return t;
   };
   for (const c of conversations) {
-    if (!inPeriod(period, c.startAt)) continue;
-    const activity = agentActivityOf(c.events);
-    const entry = {
-      startAt: c.startAt,
-      serving: activity.servingAgentId,
-      writers: [...activity.messagesByAgent.keys()],
-    };
+    const entry = servingOf(c);
+    if (entry === null || !inPeriod(period, entry.startAt)) continue;
     let list = byCustomer.get(c.customerId);
     if (!list) {
       list = [];
@@ -133,4 +129,21 @@ export function conversionOf(
         amount: t.cents / 100,
       })),
   };
+}
+
+/** Start, serving agent and writers of a conversation, from its events or its measured facts. */
+function servingOf(
+  c: Conversation | ConversationFacts,
+): { startAt: number; serving: string | null; writers: string[] } | null {
+  if ('startAt' in c) {
+    const activity = agentActivityOf(c.events);
+    return {
+      startAt: c.startAt,
+      serving: activity.servingAgentId,
+      writers: [...activity.messagesByAgent.keys()],
+    };
+  }
+  const m = c.measured;
+  if (m === null) return null;
+  return { startAt: m.first.startAt, serving: m.servingAgentId, writers: m.agentMessages.map(([a]) => a) };
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { compareEvents } from '../reporting/conversations';
@@ -563,3 +564,62 @@ export async function loadConversationsById(
 }
 
 export { eventColumns };
+
+/**
+ * Conversations by id, whole, with their rows and manual flags: what `loadConversations` gives for
+ * them, read through the `events_conversation` index (settling, and the not-yet-settled ones a
+ * report needs besides the settled facts).
+ */
+export async function loadConversationsWhole(
+  database: Database,
+  ids: readonly string[],
+  spamRules: SpamRules | undefined,
+): Promise<Map<string, LoadedConversation>> {
+  const db = reportDb(database);
+  const rules = rulesActive(spamRules);
+  const source = rowSource(database);
+  const out = new Map<string, LoadedConversation>();
+  try {
+    for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      const slice = ids.slice(i, i + ID_CHUNK);
+      await source.scan(
+        `conversation_id IN (${placeholders(slice.length)})`,
+        slice,
+        rules !== undefined,
+        (r) => {
+          let c = out.get(r[0]);
+          if (c === undefined) {
+            c = newLoadedConversation({ conversation_id: r[0], customer_key: r[1], channel: r[2] });
+            out.set(r[0], c);
+          }
+          addEvent(c, r[3], r[4], r[5], r[6], r[7], undefined, rules);
+        },
+      );
+      for (const r of await conversationColumns(db).where('id', 'in', slice).execute()) {
+        const c = out.get(r.id);
+        if (c) applyConversationRow(c, r);
+      }
+      // Settling reads a day this way in the background: let requests in between chunks.
+      await yieldToLoop();
+    }
+  } finally {
+    source.close();
+  }
+  await applyManualFlags(db, out);
+  return out;
+}
+
+/** Ids and start of the conversations whose row says they started in `[from, to)`. */
+export async function conversationsStartedIn(
+  database: Database,
+  from: number,
+  to: number,
+): Promise<{ id: string; startedAt: number }[]> {
+  const rows = await reportDb(database)
+    .selectFrom('conversations')
+    .select(['id', 'started_at'])
+    .where('started_at', '>=', from)
+    .where('started_at', '<', to)
+    .execute();
+  return rows.map((r) => ({ id: r.id, startedAt: Number(r.started_at) }));
+}

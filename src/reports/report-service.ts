@@ -5,7 +5,8 @@ import type { CompiledContent } from '../content/live-content';
 import { HttpError, parseWith } from '../http/errors';
 import { insertEvent } from '../routing/routing-store';
 import { tierById } from '../routing/routing-config';
-import { buildReport, type Report } from '../reporting/build-report';
+import { type Report, tallyFacts } from '../reporting/build-report';
+import { type ConversationFacts, type FactSet, hasCustomerMessageIn } from '../reporting/conversation-facts';
 import { prepareConversations } from '../reporting/conversations';
 import { csvCell } from '../reporting/format-csv';
 import type { AgentOnlineInterval, ReportEvent } from '../reporting/report-event';
@@ -21,11 +22,14 @@ import {
   isSpam,
   type LoadedConversation,
   type LoadStats,
+  conversationsStartedIn,
   loadConversations,
 } from './events-from-db';
+import type { SettledConversation } from './facts-codec';
 import { loadPresence } from './presence';
 import { type ReportQuery, reportQuerySchema, resolveReportQuery } from './report-query';
 import { type ReportDb, reportDb } from './report-tables';
+import { type FactContext, FactSettler, factContext, settledOf } from './settled-facts';
 
 export interface ReportServiceDeps {
   database: Database;
@@ -33,6 +37,10 @@ export interface ReportServiceDeps {
   config: { readonly current: CompiledContent };
   clock: () => number;
   log: Logger;
+  /** false: every report reads the whole period from the event log (the baseline the tests and bench compare with). */
+  useSettledFacts?: boolean;
+  /** Decoded settled conversations kept in memory (FactSettler's `cacheConversations`). */
+  factCache?: number;
 }
 
 export interface AgentName {
@@ -56,6 +64,17 @@ interface Collected {
   testAgentIds: string[];
   excluded: { outsideBusinessHours: number; otherFilters: number };
   load: LoadStats & { ms: number };
+}
+
+/** What a summary measures: the conversations after filters, as facts (settled or measured now). */
+interface CollectedFacts {
+  query: ReportQuery;
+  items: SettledConversation[];
+  presence: AgentOnlineInterval[];
+  agents: Map<string, AgentInfo>;
+  testAgentIds: string[];
+  excluded: { outsideBusinessHours: number; otherFilters: number };
+  load: { ms: number; rowsScanned: number; settled: number; blocks: number; horizon: number };
 }
 
 type SlimReport = Pick<Report, 'overall' | 'tiers'> & {
@@ -89,7 +108,15 @@ export interface Summary {
   /** First logged agent status change: time online is known from then on (see withheldOnlineFigures). */
   presenceLoggedSince: string | null;
   excluded: Collected['excluded'];
-  timing: { loadMs: number; computeMs: number; events: number; conversations: number; rowsScanned: number };
+  timing: {
+    loadMs: number;
+    computeMs: number;
+    events: number;
+    conversations: number;
+    rowsScanned: number;
+    /** Conversations whose stored (settled) facts were used instead of their events. */
+    settledConversations: number;
+  };
 }
 
 const orderSchema = z.strictObject({
@@ -118,7 +145,28 @@ export const spamBodySchema = z.strictObject({ spam: z.boolean() });
  * engine (src/reporting). Exactly what `npm run report` computes from an exported log.
  */
 export class ReportService {
-  constructor(private readonly deps: ReportServiceDeps) {}
+  /** Settled facts (settled-facts.ts); `Reports.start()` starts its background job. */
+  readonly settler: FactSettler;
+
+  constructor(private readonly deps: ReportServiceDeps) {
+    this.settler = new FactSettler({
+      database: deps.database,
+      clock: deps.clock,
+      log: deps.log,
+      context: async () => this.factContext(await this.testAgentIds()),
+      ...(deps.factCache !== undefined ? { cacheConversations: deps.factCache } : {}),
+    });
+  }
+
+  private async testAgentIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('agents').select(['id', 'test']).execute();
+    return rows.filter((a) => Number(a.test) === 1).map((a) => a.id);
+  }
+
+  /** What facts measured now depend on: the test agents and the spam rules. */
+  factContext(testAgentIds: readonly string[]): FactContext {
+    return factContext(testAgentIds, this.current.settings.spam);
+  }
 
   private get db(): ReportDb {
     return reportDb(this.deps.database);
@@ -242,19 +290,116 @@ export class ReportService {
     };
   }
 
-  private options(c: Collected, period?: { from: number; to: number }): ReportOptionsInput {
+  /**
+   * The conversations of the period as facts: settled facts for the days settled so far, and the
+   * event log (measured now, by the same code) from the horizon on and for pending conversations.
+   * Filters as in `collect`, in the same order, so `excluded` counts the same.
+   */
+  private async collectFacts(rawQuery: unknown): Promise<CollectedFacts> {
+    const { query, agents } = await this.resolve(rawQuery);
+    const started = performance.now();
+    const settings = this.current.settings;
+    const testAgentIds = [...agents.values()].filter((a) => a.test).map((a) => a.id);
+    const context = this.factContext(testAgentIds);
+    const read =
+      this.deps.useSettledFacts === false
+        ? { settled: [], pending: [], horizon: Number.NEGATIVE_INFINITY, blocks: 0 }
+        : await this.settler.read(query.from, query.to, context);
+    let loaded = new Map<string, LoadedConversation>();
+    let rowsScanned = 0;
+    const recentIds = [...read.pending];
+    if (read.horizon < query.to) {
+      if (query.to - read.horizon <= DAY_MS) {
+        // Settled up to minutes ago: the conversations started since, by their rows.
+        for (const c of await conversationsStartedIn(this.deps.database, read.horizon, query.to))
+          recentIds.push(c.id);
+      } else {
+        // Little or nothing settled: one range scan over the period, as before.
+        const r = await loadConversations(this.deps.database, {
+          from: Math.max(query.from, read.horizon),
+          to: query.to,
+          spamRules: settings.spam,
+        });
+        loaded = r.conversations;
+        rowsScanned = r.stats.rowsScanned;
+      }
+    }
+    const recent = await this.settler.current(
+      recentIds.filter((id) => !loaded.has(id)),
+      context,
+    );
+    const all: SettledConversation[] = [];
+    for (const c of loaded.values()) {
+      const s = settledOf(c, testAgentIds);
+      if (s) all.push(s);
+    }
+    for (const s of recent.values()) {
+      if (s && hasCustomerMessageIn(s.facts, query.from, query.to)) all.push(s);
+    }
+    // Read from the log as well (it reached past the horizon): the log's version is the one used.
+    let settled = 0;
+    for (const s of read.settled) {
+      if (loaded.has(s.facts.id) || recent.has(s.facts.id)) continue;
+      all.push(s);
+      settled++;
+    }
+
+    const { tiers, defaultTier } = this.tierOptions();
+    const resolvedTier = (t: string | null) => (t !== null && t in tiers ? t : defaultTier);
+    const calendars = new CalendarCache(settings.calendar, settings.groupCalendars);
+    const excluded = { outsideBusinessHours: 0, otherFilters: 0 };
+    const items: SettledConversation[] = [];
+    for (const s of all) {
+      if (query.channel !== undefined && s.channel !== query.channel) {
+        excluded.otherFilters++;
+        continue;
+      }
+      if (query.tier !== undefined && resolvedTier(s.rowTier) !== query.tier) {
+        excluded.otherFilters++;
+        continue;
+      }
+      if (query.agent !== undefined && !s.mentions.includes(query.agent)) {
+        excluded.otherFilters++;
+        continue;
+      }
+      if (query.businessHours && s.facts.status !== 'spam') {
+        const first = s.facts.customerAts[0];
+        if (first !== undefined && !calendars.isOpen(s.group, first)) {
+          excluded.outsideBusinessHours++;
+          continue;
+        }
+      }
+      items.push(s);
+    }
+    const presence = await loadPresence(this.db, {
+      from: query.from,
+      to: Math.min(query.to, this.deps.clock()),
+      ...(query.agent !== undefined ? { agentId: query.agent } : {}),
+    });
     return {
-      timeZone: c.query.timeZone,
-      from: period?.from ?? c.query.from,
-      to: period?.to ?? c.query.to,
-      ...this.tierOptions(),
-      testAgentIds: c.testAgentIds,
+      query,
+      items,
+      presence,
+      agents,
+      testAgentIds,
+      excluded,
+      load: {
+        ms: performance.now() - started,
+        rowsScanned,
+        settled,
+        blocks: read.blocks,
+        horizon: read.horizon,
+      },
     };
   }
 
-  private run(input: Parameters<typeof buildReport>[0], options: ReportOptionsInput): Report {
+  private factSet(c: CollectedFacts, items: readonly SettledConversation[] = c.items): FactSet {
+    return { conversations: items.map((s) => s.facts), testAgents: [...c.testAgentIds].sort() };
+  }
+
+  private tally(facts: FactSet, options: ReportOptionsInput, presence?: AgentOnlineInterval[]): Report {
     try {
-      return buildReport(input, options);
+      return tallyFacts(facts, options, presence);
     } catch (e) {
       if (e instanceof ReportError) {
         const field = e.option === 'timeZone' ? 'tz' : (e.option ?? 'query');
@@ -264,11 +409,24 @@ export class ReportService {
     }
   }
 
+  private options(
+    c: Pick<Collected, 'query' | 'testAgentIds'>,
+    period?: { from: number; to: number },
+  ): ReportOptionsInput {
+    return {
+      timeZone: c.query.timeZone,
+      from: period?.from ?? c.query.from,
+      to: period?.to ?? c.query.to,
+      ...this.tierOptions(),
+      testAgentIds: c.testAgentIds,
+    };
+  }
+
   async summary(rawQuery: unknown): Promise<Summary> {
-    const c = await this.collect(rawQuery);
+    const c = await this.collectFacts(rawQuery);
     const q = c.query;
     const started = performance.now();
-    const report = this.run({ events: c.events, presence: c.presence }, this.options(c));
+    const report = this.tally(this.factSet(c), this.options(c), c.presence);
     const presenceSince = await this.presenceLoggedSince();
     withheldOnlineFigures(report, c.agents, q.from, presenceSince);
     let conversion: ConversionFigures | null = null;
@@ -288,22 +446,22 @@ export class ReportService {
       const { tiers, defaultTier } = this.tierOptions();
       const keyOf =
         q.groupBy === 'tier'
-          ? (x: LoadedConversation) => (x.tier !== null && x.tier in tiers ? x.tier : defaultTier)
-          : (x: LoadedConversation) => x.channel;
-      const parts = new Map<string, ReportEvent[]>();
+          ? (x: SettledConversation) => (x.rowTier !== null && x.rowTier in tiers ? x.rowTier : defaultTier)
+          : (x: SettledConversation) => x.channel;
+      const parts = new Map<string, SettledConversation[]>();
       if (q.groupBy === 'tier') for (const t of Object.keys(tiers)) parts.set(t, []);
-      for (const x of c.conversations) {
+      for (const x of c.items) {
         const key = keyOf(x);
         let list = parts.get(key);
         if (!list) {
           list = [];
           parts.set(key, list);
         }
-        for (const e of x.events) list.push(e);
+        list.push(x);
       }
-      groups = [...parts.entries()].map(([key, events]) => ({
+      groups = [...parts.entries()].map(([key, items]) => ({
         key,
-        ...slim(this.run({ events }, this.options(c))),
+        ...slim(this.tally(this.factSet(c, items), this.options(c))),
       }));
     }
 
@@ -332,32 +490,34 @@ export class ReportService {
       timing: {
         loadMs: Math.round(c.load.ms),
         computeMs: Math.round(performance.now() - started),
-        events: c.events.length,
-        conversations: c.conversations.length,
+        events: c.items.reduce((n, x) => n + x.facts.events, 0),
+        conversations: c.items.length,
         rowsScanned: c.load.rowsScanned,
+        settledConversations: c.load.settled,
       },
     };
   }
 
-  /** One engine run per local day: each day's figures exactly as a report for that day alone. */
-  private byDay(c: Collected): SummaryGroup[] {
+  /** One tally per local day: each day's figures exactly as a report for that day alone. */
+  private byDay(c: CollectedFacts): SummaryGroup[] {
     const q = c.query;
     const zone = createZoneClock(q.timeZone);
     const firstDay = zone.local(q.from).day;
     const lastDay = zone.local(q.to - 1).day;
-    const buckets: ReportEvent[][] = Array.from({ length: lastDay - firstDay + 1 }, () => []);
-    for (const x of c.conversations) {
-      const days = new Set<number>();
-      for (const e of x.events) {
-        if (e.from === 'customer' && (e.kind ?? 'message') === 'message' && e.at >= q.from && e.at < q.to)
-          days.add(zone.local(e.at).day);
-      }
-      for (const d of days) {
-        const bucket = buckets[d - firstDay];
-        if (bucket) for (const e of x.events) bucket.push(e);
+    const buckets: ConversationFacts[][] = Array.from({ length: lastDay - firstDay + 1 }, () => []);
+    for (const x of c.items) {
+      let previous: number | undefined;
+      for (const at of x.facts.customerAts) {
+        if (at < q.from || at >= q.to) continue;
+        // Ascending times: a day repeats only right after itself.
+        const d = zone.local(at).day;
+        if (d === previous) continue;
+        previous = d;
+        buckets[d - firstDay]?.push(x.facts);
       }
     }
-    return buckets.map((events, i) => {
+    const testAgents = [...c.testAgentIds].sort();
+    return buckets.map((conversations, i) => {
       const label = zone.dateLabel(firstDay + i);
       const from = Math.max(q.from, zone.instantOf(label));
       const to = Math.min(q.to, zone.instantOf(zone.dateLabel(firstDay + i + 1)));
@@ -365,7 +525,7 @@ export class ReportService {
         key: label,
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
-        ...slim(this.run({ events }, this.options(c, { from, to }))),
+        ...slim(this.tally({ conversations, testAgents }, this.options(c, { from, to }))),
       };
     });
   }
@@ -383,7 +543,7 @@ export class ReportService {
     return r !== undefined;
   }
 
-  private async conversion(c: Collected): Promise<ConversionFigures> {
+  private async conversion(c: CollectedFacts): Promise<ConversionFigures> {
     const q = c.query;
     const windowMs = q.conversionHours * 3_600_000;
     const orders: OrderLite[] = (
@@ -396,13 +556,8 @@ export class ReportService {
         .orderBy('order_id')
         .execute()
     ).map((o) => ({ ...o, paid_at: Number(o.paid_at), amount_cents: Number(o.amount_cents) }));
-    const { tiers, defaultTier } = this.tierOptions();
-    const prepared = prepareConversations(c.events, {
-      testAgentIds: c.testAgentIds,
-      tierNames: new Set(Object.keys(tiers)),
-      defaultTier,
-    });
-    return conversionOf(prepared.conversations, { from: q.from, to: q.to }, orders, q.conversionHours);
+    const measured = c.items.map((x) => x.facts).filter((f) => f.measured !== null);
+    return conversionOf(measured, { from: q.from, to: q.to }, orders, q.conversionHours);
   }
 
   /** Overall row, then one row per group (per agent unless `groupBy` says otherwise). */
@@ -670,6 +825,8 @@ export function withheldOnlineFigures(
     }
   }
 }
+
+const DAY_MS = 86_400_000;
 
 function fieldError(path: string, message: string): HttpError {
   return new HttpError(400, 'invalid_request', `${path}: ${message}`, [{ path, message }]);

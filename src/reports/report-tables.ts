@@ -42,11 +42,47 @@ export interface ReportAlertsTable {
   data: string | null;
 }
 
+/** How far the conversations that started on one UTC day are settled (migration `0006-report-facts`). */
+export interface ReportFactDaysTable {
+  day_start: number;
+  /** What the facts were measured with (test agents, spam rules): another context makes them unusable. */
+  context: string;
+  /** `fresh`, or `stale`: a settled conversation changed since (a late event, a spam flag). */
+  state: 'fresh' | 'stale';
+  /** Conversations that started before this were examined: settled into blocks, or pending. */
+  covered_to: number;
+  /** JSON array of the ids examined but not settled yet (open and active). */
+  pending: string;
+  /** Blocks written (numbers 0 … blocks − 1). */
+  blocks: number;
+  conversations: number;
+  settled_at: number;
+}
+
+export interface ReportFactBlocksTable {
+  day_start: number;
+  block: number;
+  /** First and last customer message of the block's conversations: which periods need it. */
+  first_customer_at: number;
+  last_customer_at: number;
+  conversations: number;
+  /** facts-codec.ts encoding. */
+  data: string;
+}
+
+export interface ReportFactMetaTable {
+  key: string;
+  value: number;
+}
+
 export interface ReportTables extends Tables {
   report_flags: ReportFlagsTable;
   orders: OrdersTable;
   agent_presence: AgentPresenceTable;
   report_alerts: ReportAlertsTable;
+  report_fact_days: ReportFactDaysTable;
+  report_fact_blocks: ReportFactBlocksTable;
+  report_fact_meta: ReportFactMetaTable;
 }
 
 export type ReportDb = Kysely<ReportTables>;

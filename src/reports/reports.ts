@@ -58,13 +58,18 @@ export class Reports {
     this.presence.listen(deps.hub);
   }
 
-  /** Starts the alert timer (its first check also loads the live tally, so the first live view is fast). */
+  /**
+   * Starts the alert timer (its first check also loads the live tally, so the first live view is
+   * fast) and the settling of report facts: in the background a second after start, then hourly.
+   */
   start(): void {
     this.monitor.start(this.deps.alertEveryMs);
+    this.service.settler.start();
   }
 
   stop(): void {
     this.monitor.stop();
+    this.service.settler.stop();
     this.presence.stop();
   }
 

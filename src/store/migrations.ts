@@ -234,6 +234,38 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006-report-facts': {
+      // Settled per-conversation report facts (src/reports/settled-facts.ts): one row per UTC day of
+      // conversation start saying how far it is settled, the facts in blocks, and the late-event watermark.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('report_fact_days')
+          .addColumn('day_start', time, (c) => c.primaryKey())
+          .addColumn('context', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('covered_to', time, (c) => c.notNull())
+          .addColumn('pending', 'text', (c) => c.notNull())
+          .addColumn('blocks', 'integer', (c) => c.notNull())
+          .addColumn('conversations', 'integer', (c) => c.notNull())
+          .addColumn('settled_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('report_fact_blocks')
+          .addColumn('day_start', time, (c) => c.notNull())
+          .addColumn('block', 'integer', (c) => c.notNull())
+          .addColumn('first_customer_at', time, (c) => c.notNull())
+          .addColumn('last_customer_at', time, (c) => c.notNull())
+          .addColumn('conversations', 'integer', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('report_fact_blocks_pk', ['day_start', 'block'])
+          .execute();
+        await db.schema
+          .createTable('report_fact_meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

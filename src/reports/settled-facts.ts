@@ -1,0 +1,597 @@
+import { createHash } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { measureConversations } from '../reporting/conversation-facts';
+import type { Logger } from '../shared/log';
+import type { SpamRules } from '../shop/settings';
+import type { Database } from '../store/database';
+import { decodeSettled, encodeSettled, type SettledConversation } from './facts-codec';
+import {
+  conversationsStartedIn,
+  finishEvents,
+  type LoadedConversation,
+  loadConversationsWhole,
+  rulesActive,
+} from './events-from-db';
+import { type ReportDb, type ReportFactDaysTable, reportDb } from './report-tables';
+
+/**
+ * Settled report facts: each conversation measured once, when it can no longer change, and stored
+ * compactly, so a month's report reads ~1 M conversations' facts instead of ~10 M events.
+ *
+ * The rule. Conversations are filed by the UTC day their row says they started. A conversation is
+ * **settled** when it is closed (5 min ago or more: writes in flight are done) or quiet for 48 h
+ * (no event); settling a day measures the conversations that started in it up to `covered_to` and
+ * stores the settled ones in blocks; the others stay **pending** (their ids are kept) and are
+ * re-examined on the next run. The current day is settled as it goes, up to five minutes ago.
+ *
+ * Staleness. Facts depend on the events, the spam verdict and the test agents (tier targets,
+ * zone, period and thresholds are applied when tallying). A day carries the context it was measured
+ * with (test agents + spam rules); another context makes every day unusable until re-settled. Any
+ * event logged for a settled conversation (a late message, `conversation.spam_flagged` — setting
+ * the manual flag logs one) marks its day stale: `checkLate` follows the log by `seq`.
+ *
+ * A report then uses the blocks of every day before the horizon (the first day not fully usable),
+ * the pending conversations of those days read by id, and the event log from the horizon on — the
+ * same conversations the event loader would give, measured by the same code, so the same figures.
+ */
+
+export const QUIET_MS = 48 * 3_600_000;
+export const GRACE_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+/** Conversations per stored block (a row of a few hundred kB). */
+const BLOCK_SIZE = 4000;
+/** Conversations measured between two yields to the event loop. */
+const MEASURE_SLICE = 1000;
+/** PostgreSQL hands out `seq` before commit: re-read this many below the watermark (as the live tally does). */
+const PG_SEQ_MARGIN = 1000;
+/** Bump when the facts or their encoding change: older days are then re-settled. */
+const FACTS_VERSION = 1;
+
+export const dayOf = (at: number): number => Math.floor(at / DAY_MS) * DAY_MS;
+
+/** What facts are measured with; its key is stored with each day. */
+export interface FactContext {
+  testAgentIds: string[];
+  spamRules: SpamRules | undefined;
+  key: string;
+}
+
+export function factContext(testAgentIds: readonly string[], spamRules: SpamRules | undefined): FactContext {
+  const ids = [...testAgentIds].sort();
+  const rules = rulesActive(spamRules);
+  const key = createHash('sha1')
+    .update(JSON.stringify([FACTS_VERSION, ids, rules ?? null]))
+    .digest('hex');
+  return { testAgentIds: ids, spamRules: rules, key };
+}
+
+/** A loaded conversation → its stored form (null: no event the engine reads). */
+export function settledOf(
+  c: LoadedConversation,
+  testAgentIds: readonly string[],
+): SettledConversation | null {
+  const events = finishEvents(c);
+  if (events.length === 0) return null;
+  const facts = measureConversations(events, { testAgentIds }).conversations[0]!;
+  const mentions = new Set<string>();
+  for (const e of events) {
+    if (e.agentId !== undefined) mentions.add(e.agentId);
+    if (e.fromAgentId !== undefined) mentions.add(e.fromAgentId);
+  }
+  return { facts, channel: c.channel, rowTier: c.tier, group: c.group, mentions: [...mentions] };
+}
+
+/** Whether a conversation can no longer change (see the rule above). */
+export function isSettled(c: LoadedConversation, now: number): boolean {
+  if (c.status === 'closed' && c.closedAt !== null && c.closedAt <= now - GRACE_MS) return true;
+  let last = c.lastMessageAt ?? 0;
+  for (const e of c.events) if (e.at > last) last = e.at;
+  for (const g of c.groupTransfers ?? []) if (g.at > last) last = g.at;
+  return last <= now - QUIET_MS;
+}
+
+/** What a report reads: settled facts of the period, pending ids, and where the event log takes over. */
+export interface SettledRead {
+  /** Settled conversations with a customer message in the period. */
+  settled: SettledConversation[];
+  /** Pending conversations of the settled days (any period: the caller filters after reading them). */
+  pending: string[];
+  /** From here on the event log is read as before; -Infinity: nothing settled is usable. */
+  horizon: number;
+  blocks: number;
+}
+
+export interface SettleStats {
+  days: number;
+  conversations: number;
+  settled: number;
+  pending: number;
+  events: number;
+  ms: number;
+}
+
+export class FactSettler {
+  private lock: Promise<unknown> = Promise.resolve();
+  private seen = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /**
+   * Decoded blocks by `day:block`, least recently used first. A block never changes once written
+   * (a day settled again gets new block numbers), so an entry is valid for as long as its row exists.
+   */
+  private readonly cache = new Map<string, SettledConversation[]>();
+  private cachedConversations = 0;
+  /**
+   * Conversations not settled yet, measured for a report and reused by the next ones until an event
+   * is logged for them (`checkLate` drops those): a report re-reads only what changed since the last.
+   */
+  private readonly recent = new Map<string, SettledConversation | null>();
+  private recentContext = '';
+
+  constructor(
+    private readonly deps: {
+      database: Database;
+      clock: () => number;
+      log: Logger;
+      /** The context to settle with now (current test agents and spam rules). */
+      context: () => Promise<FactContext>;
+      /** Decoded conversations kept in memory (default 2 M, ~1 GB); 0 decodes every block on every report. */
+      cacheConversations?: number;
+    },
+  ) {}
+
+  private get cacheLimit(): number {
+    return this.deps.cacheConversations ?? 2_000_000;
+  }
+
+  private remember(key: string, list: SettledConversation[]): void {
+    if (list.length > this.cacheLimit) return;
+    this.cache.set(key, list);
+    this.cachedConversations += list.length;
+    for (const [k, v] of this.cache) {
+      if (this.cachedConversations <= this.cacheLimit) break;
+      this.cache.delete(k);
+      this.cachedConversations -= v.length;
+    }
+  }
+
+  private forgetDay(day: number): void {
+    for (const [k, v] of this.cache) {
+      if (!k.startsWith(`${day}:`)) continue;
+      this.cache.delete(k);
+      this.cachedConversations -= v.length;
+    }
+  }
+
+  /** Conversations decoded in memory now. */
+  get cached(): number {
+    return this.cachedConversations;
+  }
+
+  private get db(): ReportDb {
+    return reportDb(this.deps.database);
+  }
+
+  /** Runs `fn` alone: settling and a report's read never interleave. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Background settling: soon after start, then every `everyMs` (default hourly). */
+  start(everyMs = 3_600_000): void {
+    this.stopped = false;
+    const run = () =>
+      void (async () => {
+        const context = await this.deps.context();
+        await this.settleAll();
+        // Decode what reports will read, now rather than in the first report.
+        await this.warm(context, this.deps.clock() - 31 * DAY_MS);
+      })().catch((e: unknown) => {
+        if (!this.stopped) this.deps.log.warn('report facts: settling failed', { err: String(e) });
+      });
+    const first = setTimeout(run, 1000);
+    first.unref();
+    this.timer = setInterval(run, everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /**
+   * Settles every day from the first conversation to today, one day at a time (each day alone
+   * under the lock, yielding between slices, so reports and requests go on meanwhile).
+   */
+  async settleAll(): Promise<SettleStats> {
+    const started = performance.now();
+    const total: SettleStats = { days: 0, conversations: 0, settled: 0, pending: 0, events: 0, ms: 0 };
+    const context = await this.deps.context();
+    await this.exclusive(() => this.checkLate());
+    const first = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.min('started_at').as('at'))
+      .executeTakeFirst();
+    if (first?.at === null || first?.at === undefined) return total;
+    const now = this.deps.clock();
+    for (let day = dayOf(Number(first.at)); day <= dayOf(now - GRACE_MS) && !this.stopped; day += DAY_MS) {
+      const s = await this.exclusive(() => this.settleDay(day, context, now));
+      if (s) {
+        total.days++;
+        total.conversations += s.conversations;
+        total.settled += s.settled;
+        total.pending += s.pending;
+        total.events += s.events;
+      }
+      await yieldToLoop();
+    }
+    total.ms = performance.now() - started;
+    return total;
+  }
+
+  /**
+   * Brings one day up to date: from scratch when it is stale or of another context, else the
+   * conversations started since `covered_to` plus the pending ones. Null: nothing to do.
+   */
+  private async settleDay(day: number, context: FactContext, now: number): Promise<SettleStats | null> {
+    const started = performance.now();
+    const row = await this.db
+      .selectFrom('report_fact_days')
+      .selectAll()
+      .where('day_start', '=', day)
+      .executeTakeFirst();
+    const limit = Math.min(day + DAY_MS, now - GRACE_MS);
+    const keep = row !== undefined && row.state === 'fresh' && row.context === context.key;
+    const from = keep ? Number(row.covered_to) : day;
+    const pending: string[] = keep ? (JSON.parse(row.pending) as string[]) : [];
+    if (from >= limit && pending.length === 0) return null;
+    if (keep && from >= limit && Number(row.settled_at) > now - GRACE_MS) return null;
+
+    const ids = [...pending];
+    if (from < limit)
+      for (const c of await conversationsStartedIn(this.deps.database, from, limit)) ids.push(c.id);
+    const loaded = await loadConversationsWhole(this.deps.database, ids, context.spamRules);
+    const settled: SettledConversation[] = [];
+    const stillPending: string[] = [];
+    let events = 0;
+    let i = 0;
+    for (const id of ids) {
+      const c = loaded.get(id);
+      // A row without any event the reports read: never in a report.
+      if (c === undefined) continue;
+      events += c.events.length;
+      if (!isSettled(c, now)) stillPending.push(id);
+      else {
+        const s = settledOf(c, context.testAgentIds);
+        if (s) settled.push(s);
+      }
+      if (++i % MEASURE_SLICE === 0) await yieldToLoop();
+    }
+    if (keep && settled.length === 0 && from >= limit && sameIds(pending, stillPending)) return null;
+
+    // Numbers are never reused (a day settled afresh continues after its old blocks): cache keys stay valid.
+    const firstBlock = row === undefined ? 0 : Number(row.blocks);
+    const blocks: { block: number; first: number; last: number; n: number; data: string }[] = [];
+    for (let b = 0; b * BLOCK_SIZE < settled.length; b++) {
+      const part = settled.slice(b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE);
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const s of part) {
+        const ats = s.facts.customerAts;
+        if (ats.length === 0) continue;
+        if (ats[0]! < first) first = ats[0]!;
+        if (ats[ats.length - 1]! > last) last = ats[ats.length - 1]!;
+      }
+      // A block with no customer message is in no period: bounds that match nothing.
+      if (first > last) {
+        first = 0;
+        last = -1;
+      }
+      blocks.push({ block: firstBlock + b, first, last, n: part.length, data: encodeSettled(part) });
+      await yieldToLoop();
+    }
+    const values: ReportFactDaysTable = {
+      day_start: day,
+      context: context.key,
+      state: 'fresh',
+      covered_to: Math.max(from, limit),
+      pending: JSON.stringify(stillPending),
+      blocks: firstBlock + blocks.length,
+      conversations: (keep ? Number(row.conversations) : 0) + settled.length,
+      settled_at: now,
+    };
+    if (!keep) this.forgetDay(day);
+    await this.db.transaction().execute(async (trx) => {
+      if (!keep) await trx.deleteFrom('report_fact_blocks').where('day_start', '=', day).execute();
+      for (const b of blocks) {
+        await trx
+          .insertInto('report_fact_blocks')
+          .values({
+            day_start: day,
+            block: b.block,
+            first_customer_at: b.first,
+            last_customer_at: b.last,
+            conversations: b.n,
+            data: b.data,
+          })
+          .execute();
+      }
+      await trx
+        .insertInto('report_fact_days')
+        .values(values)
+        .onConflict((oc) => oc.column('day_start').doUpdateSet(values))
+        .execute();
+    });
+    return {
+      days: 1,
+      conversations: ids.length,
+      settled: settled.length,
+      pending: stillPending.length,
+      events,
+      ms: performance.now() - started,
+    };
+  }
+
+  /**
+   * Follows the log since the last look: an event for a settled conversation marks its day stale.
+   * Any event type counts (a spam flag is logged as one); re-measuring is only a cost.
+   */
+  private async checkLate(): Promise<number> {
+    const db = this.db;
+    const meta = await db
+      .selectFrom('report_fact_meta')
+      .select('value')
+      .where('key', '=', 'late_seq')
+      .executeTakeFirst();
+    const max = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    const top = max?.seq === null || max?.seq === undefined ? 0 : Number(max.seq);
+    const save = (value: number) =>
+      db
+        .insertInto('report_fact_meta')
+        .values({ key: 'late_seq', value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    // First look: nothing is settled yet, so nothing before now can be late.
+    if (meta === undefined) {
+      await save(top);
+      return 0;
+    }
+    const watermark = Number(meta.value);
+    const margin = this.deps.database.dialect === 'postgres' ? PG_SEQ_MARGIN : 0;
+    const rows = await db
+      .selectFrom('events')
+      .select(['seq', 'conversation_id'])
+      .where('seq', '>', watermark - margin)
+      .where('seq', '<=', top)
+      .execute();
+    const touched = new Set<string>();
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      if (seq <= watermark && this.seen.has(seq)) continue;
+      this.seen.add(seq);
+      if (r.conversation_id) {
+        touched.add(r.conversation_id);
+        this.recent.delete(r.conversation_id);
+      }
+    }
+    for (const seq of this.seen) if (seq <= top - margin) this.seen.delete(seq);
+    if (touched.size > 0) {
+      const days = await db
+        .selectFrom('report_fact_days')
+        .select(['day_start', 'covered_to', 'pending'])
+        .execute();
+      const byDay = new Map(days.map((d) => [Number(d.day_start), d]));
+      const pendingOf = new Map<number, Set<string>>();
+      const stale = new Set<number>();
+      const ids = [...touched];
+      for (let i = 0; i < ids.length; i += 500) {
+        const convs = await db
+          .selectFrom('conversations')
+          .select(['id', 'started_at'])
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+        for (const c of convs) {
+          const startedAt = Number(c.started_at);
+          const day = dayOf(startedAt);
+          const d = byDay.get(day);
+          if (!d || startedAt >= Number(d.covered_to) || stale.has(day)) continue;
+          let pending = pendingOf.get(day);
+          if (!pending) {
+            pending = new Set(JSON.parse(d.pending) as string[]);
+            pendingOf.set(day, pending);
+          }
+          if (!pending.has(c.id)) stale.add(day);
+        }
+      }
+      if (stale.size > 0) {
+        await db
+          .updateTable('report_fact_days')
+          .set({ state: 'stale' })
+          .where('day_start', 'in', [...stale])
+          .execute();
+        this.deps.log.info('report facts: days stale after late events', {
+          days: [...stale].map((d) => new Date(d).toISOString().slice(0, 10)),
+        });
+      }
+    }
+    if (top > watermark) await save(top);
+    return touched.size;
+  }
+
+  /**
+   * For a report over `[from, to)`: catches up with the log, re-settles the stale days before `to`
+   * (a late event or a spam flag costs one day's measuring once), then reads what is settled.
+   */
+  async read(from: number, to: number, context: FactContext): Promise<SettledRead> {
+    await this.exclusive(() => this.checkLate());
+    const now = this.deps.clock();
+    const stale = await this.db
+      .selectFrom('report_fact_days')
+      .select('day_start')
+      .where('state', '=', 'stale')
+      .where('context', '=', context.key)
+      .where('day_start', '<', to)
+      .execute();
+    for (const d of stale) {
+      try {
+        await this.exclusive(() => this.settleDay(Number(d.day_start), context, now));
+      } catch (e) {
+        // Another instance settling the same day: it stays stale and the report reads the log from there.
+        this.deps.log.warn('report facts: re-settling a stale day failed', { err: String(e) });
+      }
+    }
+    return this.exclusive(() => this.readSettled(from, to, context));
+  }
+
+  /**
+   * Facts of conversations that are not (or not yet) settled, measured from the log now or reused
+   * from an earlier report when no event was logged for them since (null: no event the engine reads).
+   * Call after `read`, which brings the log check up to date.
+   */
+  async current(
+    ids: readonly string[],
+    context: FactContext,
+  ): Promise<Map<string, SettledConversation | null>> {
+    if (this.recentContext !== context.key) {
+      this.recent.clear();
+      this.recentContext = context.key;
+    }
+    const missing = ids.filter((id) => !this.recent.has(id));
+    if (missing.length > 0) {
+      const loaded = await loadConversationsWhole(this.deps.database, missing, context.spamRules);
+      let i = 0;
+      for (const id of missing) {
+        const c = loaded.get(id);
+        this.recent.set(id, c ? settledOf(c, context.testAgentIds) : null);
+        if (++i % MEASURE_SLICE === 0) await yieldToLoop();
+      }
+    }
+    const out = new Map<string, SettledConversation | null>();
+    for (const id of ids) out.set(id, this.recent.get(id) ?? null);
+    // Keep what the last reports asked for, not everything ever measured.
+    if (this.recent.size > 2 * ids.length + 10_000) {
+      this.recent.clear();
+      for (const [id, s] of out) this.recent.set(id, s);
+    }
+    return out;
+  }
+
+  /** Decoded blocks, from the cache or read and decoded (one query per day). */
+  private async blocks(wanted: { day: number; block: number }[]): Promise<SettledConversation[][]> {
+    const missing = new Map<number, number[]>();
+    for (const b of wanted) {
+      const hit = this.cache.get(keyOf(b));
+      if (hit) {
+        // Most recently used goes last.
+        this.cache.delete(keyOf(b));
+        this.cache.set(keyOf(b), hit);
+        continue;
+      }
+      const list = missing.get(b.day);
+      if (list) list.push(b.block);
+      else missing.set(b.day, [b.block]);
+    }
+    const decoded = new Map<string, SettledConversation[]>();
+    for (const [day, blocks] of missing) {
+      const rows = await this.db
+        .selectFrom('report_fact_blocks')
+        .select(['day_start', 'block', 'data'])
+        .where('day_start', '=', day)
+        .where('block', 'in', blocks)
+        .execute();
+      for (const r of rows) {
+        const list = decodeSettled(r.data);
+        const key = keyOf({ day, block: Number(r.block) });
+        decoded.set(key, list);
+        this.remember(key, list);
+      }
+    }
+    return wanted.map((b) => decoded.get(keyOf(b)) ?? this.cache.get(keyOf(b)) ?? []);
+  }
+
+  /** Reads and decodes the blocks of the days since `since` into the cache, a block at a time. */
+  async warm(context: FactContext, since: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom('report_fact_blocks')
+      .innerJoin('report_fact_days', 'report_fact_days.day_start', 'report_fact_blocks.day_start')
+      .select(['report_fact_blocks.day_start as day', 'report_fact_blocks.block as block'])
+      .where('report_fact_days.context', '=', context.key)
+      .where('report_fact_days.state', '=', 'fresh')
+      .where('report_fact_blocks.last_customer_at', '>=', since)
+      .orderBy('report_fact_blocks.day_start')
+      .orderBy('report_fact_blocks.block')
+      .execute();
+    let n = 0;
+    for (const r of rows) {
+      if (this.stopped) break;
+      const b = { day: Number(r.day), block: Number(r.block) };
+      if (this.cache.has(keyOf(b))) continue;
+      n += (await this.exclusive(() => this.blocks([b])))[0]!.length;
+      await yieldToLoop();
+    }
+    return n;
+  }
+
+  private async readSettled(from: number, to: number, context: FactContext): Promise<SettledRead> {
+    const none: SettledRead = { settled: [], pending: [], horizon: Number.NEGATIVE_INFINITY, blocks: 0 };
+    const days = await this.db
+      .selectFrom('report_fact_days')
+      .select(['day_start', 'context', 'state', 'covered_to', 'pending'])
+      .orderBy('day_start')
+      .execute();
+    if (!days.some((d) => d.context === context.key && d.state === 'fresh')) return none;
+    const first = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.min('started_at').as('at'))
+      .executeTakeFirst();
+    if (first?.at === null || first?.at === undefined) return none;
+    // The horizon: the end of the unbroken run of usable days from the first conversation on.
+    const byDay = new Map(days.map((d) => [Number(d.day_start), d]));
+    let horizon = dayOf(Number(first.at));
+    const pending: string[] = [];
+    for (;;) {
+      const d = byDay.get(horizon);
+      if (d?.state !== 'fresh' || d.context !== context.key) break;
+      for (const id of JSON.parse(d.pending) as string[]) pending.push(id);
+      const covered = Number(d.covered_to);
+      if (covered < horizon + DAY_MS) {
+        horizon = covered;
+        break;
+      }
+      horizon += DAY_MS;
+    }
+    const rows = await this.db
+      .selectFrom('report_fact_blocks')
+      .select(['day_start', 'block'])
+      .where('day_start', '<', horizon)
+      .where('last_customer_at', '>=', from)
+      .where('first_customer_at', '<', to)
+      .orderBy('day_start')
+      .orderBy('block')
+      .execute();
+    const lists = await this.blocks(rows.map((r) => ({ day: Number(r.day_start), block: Number(r.block) })));
+    const settled: SettledConversation[] = [];
+    for (const list of lists) for (const s of list) if (inPeriod(s, from, to)) settled.push(s);
+    return { settled, pending, horizon, blocks: rows.length };
+  }
+}
+
+function keyOf(b: { day: number; block: number }): string {
+  return `${b.day}:${b.block}`;
+}
+
+function inPeriod(s: SettledConversation, from: number, to: number): boolean {
+  for (const at of s.facts.customerAts) if (at >= from && at < to) return true;
+  return false;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
