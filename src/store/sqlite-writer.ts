@@ -63,8 +63,15 @@ export class SqliteWriter {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
-    await new Promise((resolve) => {
-      worker.once('exit', resolve);
+    // Referenced until it exits: an unreferenced thread let a process whose last work was
+    // `await close()` end there, with the close unfinished.
+    worker.ref();
+    await new Promise<void>((resolve) => {
+      const stuck = setTimeout(() => void worker.terminate(), 10_000);
+      worker.once('exit', () => {
+        clearTimeout(stuck);
+        resolve();
+      });
       worker.postMessage('close');
     });
   }

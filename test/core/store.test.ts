@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationChange, ConversationStore } from '../../src/store/conversation-store';
 import { openDatabase } from '../../src/store/database';
@@ -140,6 +142,20 @@ describe('SQLite writer thread', () => {
       .executeTakeFirstOrThrow();
     expect(row.vip).toBe(200);
     await db.close();
+  });
+
+  it('keeps the process alive until close() has stopped the thread', () => {
+    // The thread is unreferenced while idle; a script that ends with `await db.close()` used to
+    // exit inside the close (unsettled promise) without running the rest.
+    const root = join(import.meta.dirname, '..', '..');
+    const child = spawnSync('npx', ['tsx', 'test/fixtures/open-close-database.ts', storage.dataDir], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('closed\n');
+    expect(child.status).toBe(0);
   });
 
   it('answers a commit only once its rows can be read from another connection', async () => {
