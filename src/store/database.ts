@@ -48,9 +48,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  const threaded = options.sqliteWriter !== 'inline';
+  // With the writer thread, a checkpoint thread copies the WAL back (sqlite-writer.ts).
+  if (threaded) sqlite.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db as Kysely<unknown>, 'sqlite');
-  const writer = options.sqliteWriter === 'inline' ? undefined : new SqliteWriter({ path, synchronous });
+  const writer = threaded ? new SqliteWriter({ path, synchronous }) : undefined;
   writer?.start();
   return {
     db,

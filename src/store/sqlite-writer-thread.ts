@@ -13,6 +13,8 @@ db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
 db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
+// The checkpoint thread copies the WAL back (see sqlite-checkpoint-thread.ts), not our commits.
+db.pragma('wal_autocheckpoint = 0');
 
 const statements = new Map<number, SQLite.Statement>();
 const batchTransaction = db.transaction((batch: WriterRequest['statements']) => {

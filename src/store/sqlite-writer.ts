@@ -5,6 +5,8 @@ export interface WriterData {
   path: string;
   synchronous: 'NORMAL' | 'FULL';
 }
+/** How often the checkpoint thread copies the WAL into the database file. */
+const CHECKPOINT_MS = 1000;
 /**
  * A batch. `define` numbers the SQL texts the thread has not seen yet; `statements` is flat —
  * statement number, parameter count, parameters, next statement… — because cloning one array
@@ -25,9 +27,12 @@ export interface WriterReply {
  * better-sqlite3 is synchronous: on the main thread each commit (inserts, index updates, WAL
  * checkpoints) stalls every request in flight; here the main thread only posts the statements and
  * awaits the thread's answer, which comes after COMMIT returned — the same durability as before.
+ * WAL checkpoints run in a second thread (sqlite-checkpoint-thread.ts), so that no commit waits
+ * for one.
  */
 export class SqliteWriter {
   private worker: Worker | undefined;
+  private checkpointer: Worker | undefined;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly numbered = new Map<string, number>();
   private nextId = 1;
@@ -58,31 +63,19 @@ export class SqliteWriter {
     });
   }
 
-  /** Stops the thread after the transactions already sent (their callers are answered first). */
+  /** Stops the threads after the transactions already sent (their callers are answered first). */
   async close(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return;
+    const threads = [this.worker, this.checkpointer].filter((w) => w !== undefined);
     this.worker = undefined;
-    // Referenced until it exits: an unreferenced thread let a process whose last work was
-    // `await close()` end there, with the close unfinished.
-    worker.ref();
-    await new Promise<void>((resolve) => {
-      const stuck = setTimeout(() => void worker.terminate(), 10_000);
-      worker.once('exit', () => {
-        clearTimeout(stuck);
-        resolve();
-      });
-      worker.postMessage('close');
-    });
+    this.checkpointer = undefined;
+    await Promise.all(threads.map(stop));
   }
 
   /** Starts the thread (also done on first use): its start-up then does not delay the first reply. */
   start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-      workerData: { entry: new URL('./sqlite-writer-thread.ts', import.meta.url).href, ...this.data },
-    });
-    worker.unref();
+    const worker = thread('./sqlite-writer-thread.ts', this.data);
+    this.checkpointer ??= this.startCheckpointer();
     worker.on('message', (reply: WriterReply) => {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
@@ -101,4 +94,48 @@ export class SqliteWriter {
     this.worker = worker;
     return worker;
   }
+
+  private startCheckpointer(): Worker {
+    const checkpointer = thread('./sqlite-checkpoint-thread.ts', {
+      ...this.data,
+      checkpointMs: CHECKPOINT_MS,
+    });
+    checkpointer.on('message', (m: { error: string }) =>
+      console.error(`SQLite checkpoint failed (retried in ${CHECKPOINT_MS} ms): ${m.error}`),
+    );
+    checkpointer.on('error', (e) => console.error('SQLite checkpoint thread failed:', e));
+    checkpointer.on('exit', () => {
+      if (this.checkpointer !== checkpointer) return; // closed
+      // Without it the WAL would grow without bound: start another, after a pause (no crash loop).
+      this.checkpointer = undefined;
+      setTimeout(() => {
+        if (this.worker) this.checkpointer ??= this.startCheckpointer();
+      }, 5 * CHECKPOINT_MS).unref();
+    });
+    return checkpointer;
+  }
+}
+
+/** A worker thread running a TypeScript module of this folder; it does not keep the process alive. */
+function thread(entry: string, data: object): Worker {
+  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+    workerData: { entry: new URL(entry, import.meta.url).href, ...data },
+  });
+  worker.unref();
+  return worker;
+}
+
+/** Asks a thread to finish and waits for it to exit (terminating it if it does not). */
+async function stop(worker: Worker): Promise<void> {
+  // Referenced until it exits: an unreferenced thread let a process whose last work was
+  // `await close()` end there, with the close unfinished.
+  worker.ref();
+  await new Promise<void>((resolve) => {
+    const stuck = setTimeout(() => void worker.terminate(), 10_000);
+    worker.once('exit', () => {
+      clearTimeout(stuck);
+      resolve();
+    });
+    worker.postMessage('close');
+  });
 }

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationChange, ConversationStore } from '../../src/store/conversation-store';
 import { openDatabase } from '../../src/store/database';
@@ -141,6 +143,29 @@ describe('SQLite writer thread', () => {
       .where('key', '=', 'api:routing')
       .executeTakeFirstOrThrow();
     expect(row.vip).toBe(200);
+    await db.close();
+  });
+
+  it('copies the WAL back into the database file from its own thread, not in commits', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    const store = new ConversationStore(db);
+    const file = join(storage.dataDir, 'firstreply.db');
+    // No connection of ours checkpoints on commit…
+    const autoCheckpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(
+      db.db,
+    );
+    expect(autoCheckpoint.rows[0]?.wal_autocheckpoint).toBe(0);
+    const t = Date.parse('2026-11-23T02:00:00Z');
+    const before = statSync(file).size;
+    for (let i = 0; i < 40; i++) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => store.commit(change(`c${i}-${j}`, i, t))));
+    }
+    // …yet the rows reach the database file while it runs (otherwise the WAL would only grow).
+    const deadline = Date.now() + 5000;
+    while (statSync(file).size < before + 200_000 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(statSync(file).size).toBeGreaterThanOrEqual(before + 200_000);
     await db.close();
   });
 
