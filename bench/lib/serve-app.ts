@@ -10,9 +10,11 @@ import { readEnv } from '../../src/config/env';
 import { buildServices } from '../../src/services';
 import { createLogger } from '../../src/shared/log';
 import { reportLoopDelayOnSignal } from './loop-delay';
+import { traceStalls } from './trace-stalls';
 import { applyWhatIfs } from './whatif';
 
 reportLoopDelayOnSignal();
+if (process.env.BENCH_TRACE_STALLS) traceStalls(Number(process.env.BENCH_TRACE_STALLS));
 
 const whatIfs = applyWhatIfs();
 
