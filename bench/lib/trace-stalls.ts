@@ -20,7 +20,7 @@ export function traceStalls(thresholdMs: number): void {
 
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      const kind = (e.detail as { kind?: number } | undefined)?.kind;
+      const kind = (e as { detail?: { kind?: number } }).detail?.kind;
       if (e.duration > thresholdMs / 4)
         process.stderr.write(`gc ${e.duration.toFixed(1)} ms (kind ${kind}) at ${at()}\n`);
     }

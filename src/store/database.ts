@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrations';
+import { FifoSqliteDialect } from './sqlite-dialect';
 import { SqliteWriter } from './sqlite-writer';
 import type { Tables } from './tables';
 
@@ -51,7 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const threaded = options.sqliteWriter !== 'inline';
   // With the writer thread, a checkpoint thread copies the WAL back (sqlite-writer.ts).
   if (threaded) sqlite.pragma('wal_autocheckpoint = 0');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Tables>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db as Kysely<unknown>, 'sqlite');
   const writer = threaded ? new SqliteWriter({ path, synchronous }) : undefined;
   writer?.start();

@@ -102,6 +102,40 @@ describe.each(setups)('conversation store on %s (%s writer)', (kind, writer) => 
   });
 });
 
+describe('SQLite main connection', () => {
+  let storage: ReturnType<typeof freshStorage>;
+  beforeEach(() => {
+    storage = freshStorage('sqlite');
+  });
+  afterEach(async () => storage.cleanup());
+
+  it('serves queries one at a time in arrival order, never inside another caller’s transaction', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir, sqliteWriter: 'inline' });
+    const order: string[] = [];
+    const inTransaction = db.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('customers')
+        .values(newCustomer('api:t', 'api', 't', 1))
+        .execute();
+      await new Promise((r) => setTimeout(r, 30));
+      order.push('transaction');
+      throw new Error('roll back');
+    });
+    const reads = Array.from({ length: 20 }, (_, i) =>
+      db.db
+        .selectFrom('customers')
+        .select('key')
+        .execute()
+        .then((rows) => order.push(`read ${i}: ${rows.length}`)),
+    );
+    await expect(inTransaction).rejects.toThrow('roll back');
+    await Promise.all(reads);
+    // Had a read run inside the transaction, it would have seen its uncommitted row.
+    expect(order).toEqual(['transaction', ...Array.from({ length: 20 }, (_, i) => `read ${i}: 0`)]);
+    await db.close();
+  });
+});
+
 describe('SQLite writer thread', () => {
   let storage: ReturnType<typeof freshStorage>;
   beforeEach(() => {
