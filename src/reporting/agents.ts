@@ -30,7 +30,8 @@ export interface AgentFigures {
   chatsPerOnlineHour?: number | null;
 }
 
-interface AgentAccumulator {
+/** One agent's counters (`AgentTally.slot`). */
+export interface AgentAccumulator {
   chatsServed: number;
   assistedChats: number;
   messages: number;
@@ -47,6 +48,11 @@ export class AgentTally {
   private readonly agents = new Map<string, AgentAccumulator>();
 
   constructor(private readonly excluded: ReadonlySet<string>) {}
+
+  /** The agent's counters, created on first use; undefined for no agent or an excluded one. */
+  slot(agentId: string | null): AgentAccumulator | undefined {
+    return this.agent(agentId);
+  }
 
   private agent(agentId: string | null): AgentAccumulator | undefined {
     if (agentId === null || this.excluded.has(agentId)) return undefined;
@@ -73,32 +79,15 @@ export class AgentTally {
     facts: FirstResponseFacts,
     assignments: readonly Assignment[],
   ): void {
-    for (const [agentId, messages] of activity.agentMessages) {
-      const a = this.agent(agentId);
-      if (!a) continue;
-      a.chatsServed++;
-      a.messages += messages;
-      if (agentId !== activity.servingAgentId) a.assistedChats++;
-    }
+    for (const [agentId, messages] of activity.agentMessages)
+      addServed(this.agent(agentId), messages, agentId !== activity.servingAgentId);
     if (facts.firstHumanAt !== null)
       this.agent(facts.firstHumanAgentId)?.firstResponseMs.push(facts.firstHumanAt - facts.startAt);
     for (const t of activity.transfers) {
-      if (t.from === t.to) continue;
-      const to = this.agent(t.to);
-      if (to) to.transfersIn++;
-      const from = this.agent(t.from);
-      if (from) from.transfersOut++;
+      if (t.from !== t.to) addTransfer(this.agent(t.from), this.agent(t.to));
     }
-    for (const agentId of activity.overdue) {
-      const a = this.agent(agentId);
-      if (a) a.overdue++;
-    }
-    for (const assignment of assignments) {
-      const a = this.agent(assignment.agentId);
-      if (!a) continue;
-      if (assignment.reactedAt === null) a.unreacted++;
-      else a.reactionMs.push(assignment.reactedAt - assignment.assignedAt);
-    }
+    for (const agentId of activity.overdue) addOverdue(this.agent(agentId));
+    for (const a of assignments) addAssignment(this.agent(a.agentId), a.assignedAt, a.reactedAt);
   }
 
   figures(
@@ -132,6 +121,35 @@ export class AgentTally {
         return figures;
       });
   }
+}
+
+// The pieces of `addConversation`, on slots (`AgentTally.slot`), for the columnar tally too.
+
+export function addServed(a: AgentAccumulator | undefined, messages: number, assisted: boolean): void {
+  if (!a) return;
+  a.chatsServed++;
+  a.messages += messages;
+  if (assisted) a.assistedChats++;
+}
+
+/** A transfer between two different agents (a transfer to oneself counts for neither). */
+export function addTransfer(from: AgentAccumulator | undefined, to: AgentAccumulator | undefined): void {
+  if (to) to.transfersIn++;
+  if (from) from.transfersOut++;
+}
+
+export function addOverdue(a: AgentAccumulator | undefined): void {
+  if (a) a.overdue++;
+}
+
+export function addAssignment(
+  a: AgentAccumulator | undefined,
+  assignedAt: number,
+  reactedAt: number | null,
+): void {
+  if (!a) return;
+  if (reactedAt === null) a.unreacted++;
+  else a.reactionMs.push(reactedAt - assignedAt);
 }
 
 /** Online time per agent inside the period; overlapping intervals of one agent count once. */

@@ -18,17 +18,22 @@ export class AverageResponseTally {
    * exactly when an agent's reply closed the round (see `segmentRounds`).
    */
   add(round: Pick<Round, 'startAt' | 'answeredAt' | 'agentId'>): number | null {
-    if (round.answeredAt === null || round.agentId === null) {
+    return this.addRound(round.startAt, round.answeredAt, round.agentId);
+  }
+
+  /** `add` from the round's instants and agent. */
+  addRound(startAt: number, answeredAt: number | null, agentId: string | null): number | null {
+    if (answeredAt === null || agentId === null) {
       this.unanswered++;
       return null;
     }
-    const gap = round.answeredAt - round.startAt;
+    const gap = answeredAt - startAt;
     this.sumMs += gap;
     this.count++;
-    let agent = this.byAgent.get(round.agentId);
+    let agent = this.byAgent.get(agentId);
     if (agent === undefined) {
       agent = { sumMs: 0, count: 0 };
-      this.byAgent.set(round.agentId, agent);
+      this.byAgent.set(agentId, agent);
     }
     agent.sumMs += gap;
     agent.count++;

@@ -1,19 +1,18 @@
-import { type AgentFigures, AgentTally } from './agents';
-import { AverageResponseTally } from './average-response';
-import { ComplianceTally, type TierCompliance } from './compliance';
+import type { AgentFigures } from './agents';
+import type { TierCompliance } from './compliance';
 import { type FactSet, measureConversations } from './conversation-facts';
-import { type DayFigures, DailyRateTally } from './daily-rates';
-import { type DistributionBucket, distributionOf } from './distribution';
-import { type FirstResponseFigures, FirstResponseTally, type ResponseSummary } from './first-response';
+import type { DayFigures } from './daily-rates';
+import type { DistributionBucket } from './distribution';
+import type { FirstResponseFigures, ResponseSummary } from './first-response';
 import { handleTimeMs } from './handle-time';
-import { type HourLoad, HourLoadTally } from './load-by-hour';
-import { inPeriod, type Period } from './period';
-import { type RoundReplyRate, RoundReplyRateTally } from './reply-rates';
+import type { HourLoad } from './load-by-hour';
+import { inPeriod } from './period';
+import type { RoundReplyRate } from './reply-rates';
 import type { AgentOnlineInterval, ReportEvent } from './report-event';
 import { type ReportOptions, type ReportOptionsInput, resolveReportOptions } from './report-options';
-import { type StaffingSuggestion, suggestStaffing } from './staffing';
-import { rate, type SecondsSummary, summarizeMs } from './stats';
-import { createZoneClock } from './time-zone';
+import { ReportTallies } from './report-tallies';
+import type { StaffingSuggestion } from './staffing';
+import type { SecondsSummary } from './stats';
 
 export interface ReportInput {
   events: readonly ReportEvent[];
@@ -89,37 +88,9 @@ export function tallyFacts(
   optionsInput: ReportOptionsInput,
   presence?: readonly AgentOnlineInterval[],
 ): Report {
-  const options = resolveReportOptions(optionsInput);
-  const zone = createZoneClock(options.timeZone);
-  const period: Period = { from: options.from, to: options.to };
-  const tierNames = new Set(Object.keys(options.tiers));
-  const testAgents = new Set(facts.testAgents);
-
-  const firstResponses = new FirstResponseTally();
-  const averages = new AverageResponseTally();
-  const compliance = new ComplianceTally(options.tiers);
-  const roundRates = new RoundReplyRateTally(options.roundThresholdsSeconds, options.roundWindow);
-  const daily = new DailyRateTally(options.effectiveReply.window, options.effectiveReply.limitSeconds * 1000);
-  const hours = new HourLoadTally();
-  const agents = new AgentTally(testAgents);
-  const reactionMs: number[] = [];
-  const handleMs: number[] = [];
-  const capMs = options.staffing.handleTimeCapSeconds * 1000;
-  const counts = {
-    events: 0,
-    duplicateEvents: 0,
-    testAgentEvents: 0,
-    conversations: 0,
-    spamConversations: 0,
-    testConversations: 0,
-    conversationsWithoutCustomerMessage: 0,
-  };
-  const unknownTiers: Record<string, number> = {};
-  let conversations = 0;
-  let awaitingHuman = 0;
-  let unreacted = 0;
-  let transfers = 0;
-  let overdue = 0;
+  const t = new ReportTallies(resolveReportOptions(optionsInput), facts.testAgents);
+  const { zone, period, counts, firstResponses, averages, compliance, roundRates, daily, hours, agents } = t;
+  const creditBotReplies = t.options.creditBotReplies;
 
   for (const f of facts.conversations) {
     counts.events += f.events;
@@ -131,29 +102,25 @@ export function tallyFacts(
     const m = f.measured;
     if (m === null) continue;
     counts.conversations++;
-    let tier = m.tier ?? options.defaultTier;
-    if (!tierNames.has(tier)) {
-      unknownTiers[tier] = (unknownTiers[tier] ?? 0) + 1;
-      tier = options.defaultTier;
-    }
+    const tier = t.tierOf(m.tier);
     const first = m.first;
 
     // Conversation-level figures belong to the period of the customer's first message.
     if (inPeriod(period, first.startAt)) {
-      conversations++;
-      if (first.awaitsHuman) awaitingHuman++;
+      t.conversations++;
+      if (first.awaitsHuman) t.awaitingHuman++;
       firstResponses.add(first);
       compliance.addConversation(tier, first);
       hours.add(zone.local(first.startAt), first);
       agents.addConversation(m, first, m.assignments);
       for (const a of m.assignments) {
-        if (a.reactedAt === null) unreacted++;
-        else reactionMs.push(a.reactedAt - a.assignedAt);
+        if (a.reactedAt === null) t.unreacted++;
+        else t.reactionMs.push(a.reactedAt - a.assignedAt);
       }
-      transfers += m.transfers.length;
-      overdue += m.overdue.length;
-      const handle = handleTimeMs(m.lastAgentAt, first, capMs);
-      if (handle !== null) handleMs.push(handle);
+      t.transfers += m.transfers.length;
+      t.overdue += m.overdue.length;
+      const handle = handleTimeMs(m.lastAgentAt, first, t.capMs);
+      if (handle !== null) t.handleMs.push(handle);
     }
 
     // Reply-level figures belong to the period of the message that started the wait.
@@ -162,7 +129,7 @@ export function tallyFacts(
       const gap = averages.add(round);
       if (gap !== null) compliance.addReply(tier, gap);
     }
-    const platformRounds = options.creditBotReplies ? (m.platformRounds ?? m.rounds) : m.rounds;
+    const platformRounds = creditBotReplies ? (m.platformRounds ?? m.rounds) : m.rounds;
     for (const round of platformRounds) {
       if (inPeriod(period, round.startAt)) roundRates.add(round, zone.local(round.startAt).msOfDay);
       for (const at of round.messageAts) {
@@ -170,62 +137,5 @@ export function tallyFacts(
       }
     }
   }
-
-  const days = daily.figures((day) => zone.dateLabel(day));
-  const firstResponseFigures = firstResponses.figures();
-  const handleTimeSeconds = summarizeMs(handleMs);
-  const staffingTier = options.staffing.tier ?? options.defaultTier;
-  const staffingOptions = {
-    chatsPerAgentHour: options.staffing.chatsPerAgentHour,
-    concurrency: options.staffing.concurrency,
-    serviceLevel: options.staffing.serviceLevel,
-    targetWaitSeconds: options.tiers[staffingTier]!.firstReplySeconds,
-  };
-  const sum = (pick: (d: DayFigures) => number) => days.reduce((total, d) => total + pick(d), 0);
-  const asked = sum((d) => d.customersAsked);
-  const answered = sum((d) => d.customersAnswered);
-  const consumers = sum((d) => d.effective.consumers);
-  const invalid = sum((d) => d.effective.invalid);
-
-  return {
-    period: {
-      timeZone: options.timeZone,
-      from: options.from === undefined ? null : new Date(options.from).toISOString(),
-      to: options.to === undefined ? null : new Date(options.to).toISOString(),
-    },
-    input: { ...counts, unknownTiers },
-    overall: {
-      conversations,
-      conversationsAwaitingHuman: awaitingHuman,
-      ...firstResponseFigures,
-      ...averages.overall(),
-      reactionSeconds: { ...summarizeMs(reactionMs), unanswered: unreacted },
-      roundReplyRates: roundRates.figures(),
-      replyRate: { customersAsked: asked, customersAnswered: answered, rate: rate(answered, asked) },
-      effectiveReplyRate: { consumers, invalid, rate: rate(consumers - invalid, consumers) },
-      transfers,
-      overdue,
-    },
-    tiers: compliance.figures(),
-    distribution: {
-      firstResponse: distributionOf(firstResponses.anyMs),
-      firstHumanResponse: distributionOf(firstResponses.humanMs),
-    },
-    days,
-    agents: agents.figures(averages, presence, period),
-    hours: hours.figures().map((load) => {
-      const arrivalsPerHour =
-        options.staffing.basis === 'peak' ? load.peakHumanArrivals : load.humanArrivalsPerDay;
-      return { ...load, staffing: suggestStaffing(arrivalsPerHour, handleTimeSeconds.mean, staffingOptions) };
-    }),
-    staffing: {
-      handleTimeSeconds,
-      observedDays: hours.observedDays(),
-      basis: options.staffing.basis,
-      concurrency: options.staffing.concurrency,
-      serviceLevel: options.staffing.serviceLevel,
-      targetWaitSeconds: staffingOptions.targetWaitSeconds,
-      tier: staffingTier,
-    },
-  };
+  return t.report(presence);
 }

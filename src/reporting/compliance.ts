@@ -50,12 +50,16 @@ export class ComplianceTally {
   }
 
   addConversation(tier: string, f: FirstResponseFacts): void {
+    this.addFirst(tier, f.awaitsHuman, f.firstHumanAt === null ? null : f.firstHumanAt - f.startAt);
+  }
+
+  /** A conversation's first human response (null: none) if it awaited a person. */
+  addFirst(tier: string, awaitsHuman: boolean, ms: number | null): void {
     const targets = this.tiers[tier];
     const counter = this.first.get(tier);
-    if (!targets || !counter || !f.awaitsHuman) return;
+    if (!targets || !counter || !awaitsHuman) return;
     counter.total++;
-    if (f.firstHumanAt === null) return;
-    const ms = f.firstHumanAt - f.startAt;
+    if (ms === null) return;
     this.firstMs.get(tier)!.push(ms);
     if (ms <= targets.firstReplySeconds * 1000) counter.within++;
   }

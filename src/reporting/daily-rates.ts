@@ -25,50 +25,85 @@ export interface DayFigures {
   };
 }
 
+/** Memory the dense days may take (one byte per customer number and day). */
+const DENSE_BYTES = 256 * 2 ** 20;
+
 const ASKED = 1;
 const ANSWERED = 2;
 const ASKED_IN_WINDOW = 4;
 const INVALID = 8;
 
-/** Per-day, per-customer state as bit flags: a million messages cost a number each, not an object. */
+/**
+ * Per-day, per-customer state as bit flags: a million messages cost a number each, not an object.
+ * A customer is a key of any kind (their id, or a number standing for it), the same kind throughout.
+ */
 export class DailyRateTally {
-  private readonly days = new Map<number, Map<string, number>>();
+  private readonly days = new Map<number, Map<string | number, number>>();
+  /** Days kept as one byte per customer number (`keySpace`), while they fit in `DENSE_BYTES`. */
+  private readonly dense = new Map<number, Uint8Array>();
 
+  /** `keySpace`: customers are numbers below it (a Map per day is the slow part at a million). */
   constructor(
     private readonly window: DailyWindow,
     private readonly limitMs: number,
+    private readonly keySpace = 0,
   ) {}
 
   /** One customer message, with when (if ever) it got a reply that counts. */
   addMessage(customerId: string, at: number, local: LocalSlot, answeredAt: number | null): void {
-    let customers = this.days.get(local.day);
-    if (customers === undefined) {
-      customers = new Map();
-      this.days.set(local.day, customers);
-    }
-    let state = (customers.get(customerId) ?? 0) | ASKED;
+    this.merge(local.day, customerId, this.flagsOf(at, local.msOfDay, answeredAt));
+  }
+
+  /** What one message says about its customer's day (`merge` it; several of one day may be or-ed first). */
+  flagsOf(at: number, msOfDay: number, answeredAt: number | null): number {
+    let state = ASKED;
     if (answeredAt !== null) state |= ANSWERED;
-    if (inDailyWindow(this.window, local.msOfDay)) {
+    if (inDailyWindow(this.window, msOfDay)) {
       state |= ASKED_IN_WINDOW;
       if (answeredAt === null || answeredAt - at > this.limitMs) state |= INVALID;
     }
-    customers.set(customerId, state);
+    return state;
+  }
+
+  merge(day: number, customer: string | number, flags: number): void {
+    if (typeof customer === 'number' && customer < this.keySpace) {
+      let bytes = this.dense.get(day);
+      if (bytes === undefined && (this.dense.size + 1) * this.keySpace <= DENSE_BYTES) {
+        bytes = new Uint8Array(this.keySpace);
+        this.dense.set(day, bytes);
+      }
+      if (bytes !== undefined) {
+        bytes[customer]! |= flags;
+        return;
+      }
+    }
+    let customers = this.days.get(day);
+    if (customers === undefined) {
+      customers = new Map();
+      this.days.set(day, customers);
+    }
+    customers.set(customer, (customers.get(customer) ?? 0) | flags);
   }
 
   figures(dateLabel: (day: number) => string): DayFigures[] {
-    return [...this.days.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([day, customers]) => {
+    const days = new Set([...this.days.keys(), ...this.dense.keys()]);
+    return [...days]
+      .sort((a, b) => a - b)
+      .map((day) => {
         let asked = 0;
         let answered = 0;
         let consumers = 0;
         let invalid = 0;
-        for (const state of customers.values()) {
+        const count = (state: number) => {
           if (state & ASKED) asked++;
           if (state & ANSWERED) answered++;
           if (state & ASKED_IN_WINDOW) consumers++;
           if (state & INVALID) invalid++;
-        }
+        };
+        // A customer is in one of the two: a key always takes the same branch of `merge`.
+        for (const state of this.days.get(day)?.values() ?? []) count(state);
+        const bytes = this.dense.get(day);
+        if (bytes) for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) count(bytes[i]!);
         const effectiveRate = rate(consumers - invalid, consumers);
         return {
           date: dateLabel(day),

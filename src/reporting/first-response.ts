@@ -81,14 +81,33 @@ export class FirstResponseTally {
   private resolvedByBot = 0;
 
   add(f: FirstResponseFacts): void {
-    if (f.firstReplyAt === null) this.unansweredAny++;
-    else this.anyMs.push(f.firstReplyAt - f.startAt);
-    if (!f.awaitsHuman) this.resolvedByBot++;
-    else if (f.firstHumanAt === null) this.unansweredHuman++;
-    else this.humanMs.push(f.firstHumanAt - f.startAt);
-    if (f.handoffAt !== null) {
-      if (f.firstHumanAfterHandoffAt === null) this.unansweredAfterHandoff++;
-      else this.fromHandoffMs.push(f.firstHumanAfterHandoffAt - f.handoffAt);
+    this.addTimes(
+      f.startAt,
+      f.firstReplyAt,
+      f.firstHumanAt,
+      f.handoffAt,
+      f.firstHumanAfterHandoffAt,
+      f.awaitsHuman,
+    );
+  }
+
+  /** `add` from the instants themselves (the columnar tally has no objects to hand over). */
+  addTimes(
+    startAt: number,
+    firstReplyAt: number | null,
+    firstHumanAt: number | null,
+    handoffAt: number | null,
+    firstHumanAfterHandoffAt: number | null,
+    awaitsHuman: boolean,
+  ): void {
+    if (firstReplyAt === null) this.unansweredAny++;
+    else this.anyMs.push(firstReplyAt - startAt);
+    if (!awaitsHuman) this.resolvedByBot++;
+    else if (firstHumanAt === null) this.unansweredHuman++;
+    else this.humanMs.push(firstHumanAt - startAt);
+    if (handoffAt !== null) {
+      if (firstHumanAfterHandoffAt === null) this.unansweredAfterHandoff++;
+      else this.fromHandoffMs.push(firstHumanAfterHandoffAt - handoffAt);
     }
   }
 

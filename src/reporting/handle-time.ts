@@ -11,7 +11,17 @@ export function handleTimeMs(
   facts: Pick<FirstResponseFacts, 'handoffAt' | 'startAt'>,
   capMs: number,
 ): number | null {
+  return handleTimeOf(lastAgentAt, facts.handoffAt, facts.startAt, capMs);
+}
+
+/** `handleTimeMs` from the instants themselves. */
+export function handleTimeOf(
+  lastAgentAt: number | null,
+  handoffAt: number | null,
+  startAt: number,
+  capMs: number,
+): number | null {
   if (lastAgentAt === null) return null;
-  const start = facts.handoffAt ?? facts.startAt;
+  const start = handoffAt ?? startAt;
   return Math.min(Math.max(lastAgentAt - start, 0), capMs);
 }

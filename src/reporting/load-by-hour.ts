@@ -29,16 +29,27 @@ export class HourLoadTally {
   private lastDay = Number.NEGATIVE_INFINITY;
 
   add(local: LocalSlot, f: FirstResponseFacts): void {
-    const h = local.hour;
+    this.addArrival(local.day, local.hour, f.startAt, f.firstReplyAt, f.firstHumanAt, f.awaitsHuman);
+  }
+
+  /** `add` from the local day and hour and the instants themselves. */
+  addArrival(
+    day: number,
+    h: number,
+    startAt: number,
+    firstReplyAt: number | null,
+    firstHumanAt: number | null,
+    awaitsHuman: boolean,
+  ): void {
     this.arrivals[h]!++;
-    if (local.day < this.firstDay) this.firstDay = local.day;
-    if (local.day > this.lastDay) this.lastDay = local.day;
-    if (f.firstReplyAt !== null) this.anyMs[h]!.push(f.firstReplyAt - f.startAt);
-    if (!f.awaitsHuman) return;
+    if (day < this.firstDay) this.firstDay = day;
+    if (day > this.lastDay) this.lastDay = day;
+    if (firstReplyAt !== null) this.anyMs[h]!.push(firstReplyAt - startAt);
+    if (!awaitsHuman) return;
     this.humanArrivals[h]!++;
-    const key = local.day * 24 + h;
+    const key = day * 24 + h;
     this.perDayHour.set(key, (this.perDayHour.get(key) ?? 0) + 1);
-    if (f.firstHumanAt !== null) this.humanMs[h]!.push(f.firstHumanAt - f.startAt);
+    if (firstHumanAt !== null) this.humanMs[h]!.push(firstHumanAt - startAt);
   }
 
   /** Calendar days from the first to the last conversation start, inclusive (quiet days count). */

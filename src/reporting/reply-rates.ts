@@ -30,10 +30,14 @@ export class RoundReplyRateTally {
 
   /** `msOfDay`: local time of day of the round's first message. */
   add(round: Pick<Round, 'startAt' | 'answeredAt'>, msOfDay: number): void {
+    this.addRound(round.startAt, round.answeredAt, msOfDay);
+  }
+
+  addRound(startAt: number, answeredAt: number | null, msOfDay: number): void {
     if (!inDailyWindow(this.window, msOfDay)) return;
     this.rounds++;
-    if (round.answeredAt === null) return;
-    const wait = round.answeredAt - round.startAt;
+    if (answeredAt === null) return;
+    const wait = answeredAt - startAt;
     for (let i = 0; i < this.thresholdsMs.length; i++) if (wait <= this.thresholdsMs[i]!) this.within[i]!++;
   }
 

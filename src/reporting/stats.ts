@@ -42,18 +42,89 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 }
 
 export function median(values: ArrayLike<number>): number | null {
-  return percentileOfSorted(sortedCopy(values), 0.5);
+  return percentileOf(Float64Array.from(values), 0.5);
 }
 
 /** Summary of millisecond durations, in seconds. */
 export function summarizeMs(valuesMs: ArrayLike<number>): SecondsSummary {
-  const sorted = sortedCopy(valuesMs);
+  const n = valuesMs.length;
+  if (n === 0) return { count: 0, median: null, mean: null, p90: null };
+  const values = Float64Array.from(valuesMs);
+  // Summing in any order is exact for whole milliseconds (every partial sum below 2^53); anything
+  // else is summed ascending, as `mean` over the sorted values always did.
+  let sum = 0;
+  let whole = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (whole && !Number.isInteger(v)) whole = false;
+    sum += v;
+  }
+  const exact = whole && Math.abs(sum) < 2 ** 53;
   return {
-    count: sorted.length,
-    median: toSecondsOrNull(percentileOfSorted(sorted, 0.5)),
-    mean: toSecondsOrNull(mean(sorted)),
-    p90: toSecondsOrNull(percentileOfSorted(sorted, 0.9)),
+    count: n,
+    median: toSecondsOrNull(percentileOf(values, 0.5)),
+    mean: toSecondsOrNull(exact ? sum / n : mean(sortedCopy(values))),
+    p90: toSecondsOrNull(percentileOf(values, 0.9)),
   };
+}
+
+/**
+ * `percentileOfSorted` without sorting: the two closest ranks are selected in linear time
+ * (reorders `values`). Exactly the same value, since it is the same two order statistics.
+ */
+export function percentileOf(values: Float64Array, p: number): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  const atLo = selectRank(values, lo);
+  // After selecting rank lo, everything to its right is ≥ it: rank lo + 1 is their minimum.
+  let atHi = atLo;
+  if (hi > lo) {
+    atHi = values[lo + 1]!;
+    for (let i = lo + 2; i < n; i++) if (values[i]! < atHi) atHi = values[i]!;
+  }
+  return atLo + (h - lo) * (atHi - atLo);
+}
+
+/** Quickselect (Hoare partition, median-of-three pivot), sorting the range when it degenerates. */
+function selectRank(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  let rounds = 0;
+  while (right > left) {
+    if (++rounds > 64) {
+      const part = a.subarray(left, right + 1).sort();
+      return part[k - left]!;
+    }
+    const mid = (left + right) >>> 1;
+    // Median of three as the pivot value.
+    let x = a[left]!;
+    let y = a[mid]!;
+    let z = a[right]!;
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const pivot = y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /** `part / whole`, or null when nothing was measured (0 of 0 is not 0 %). */

@@ -16,6 +16,8 @@ export interface LocalSlot {
 export interface ZoneClock {
   readonly timeZone: string;
   local(at: number): LocalSlot;
+  /** Local wall clock minus UTC at `at`, in ms (`local` without building its object). */
+  offset(at: number): number;
   /** `YYYY-MM-DD` for a local day number. */
   dateLabel(day: number): string;
   /** The instant the local clock shows midnight of `YYYY-MM-DD` (plus `msOfDay`). */
@@ -65,14 +67,20 @@ export function createZoneClock(timeZone: string): ZoneClock {
 
   // NaN marks an hour with a transition inside.
   const offsetByHour = new Map<number, number>();
+  // The last hour asked about: instants come in runs (a conversation's messages), so most calls stop here.
+  let lastSlot = Number.NaN;
+  let lastOffset = Number.NaN;
   function offsetAt(at: number): number {
     const slot = Math.floor(at / HOUR_MS);
+    if (slot === lastSlot) return Number.isNaN(lastOffset) ? exactOffset(at) : lastOffset;
     let offset = offsetByHour.get(slot);
     if (offset === undefined) {
       const start = exactOffset(slot * HOUR_MS);
       offset = start === exactOffset(slot * HOUR_MS + HOUR_MS - 1) ? start : Number.NaN;
       offsetByHour.set(slot, offset);
     }
+    lastSlot = slot;
+    lastOffset = offset;
     return Number.isNaN(offset) ? exactOffset(at) : offset;
   }
 
@@ -84,6 +92,7 @@ export function createZoneClock(timeZone: string): ZoneClock {
       const msOfDay = wall - day * DAY_MS;
       return { day, hour: Math.floor(msOfDay / HOUR_MS), msOfDay };
     },
+    offset: offsetAt,
     dateLabel(day) {
       return new Date(day * DAY_MS).toISOString().slice(0, 10);
     },

@@ -39,6 +39,15 @@ export interface ConversionFigures {
   agents: AgentConversion[];
 }
 
+/** What conversion reads of a measured conversation, when its facts are held as columns. */
+export interface ConversationStart {
+  customerId: string;
+  startAt: number;
+  servingAgentId: string | null;
+  /** Agents who wrote in it, in the order they first wrote. */
+  writers: string[];
+}
+
 interface Tally {
   served: Set<string>;
   buyers: Set<string>;
@@ -55,7 +64,7 @@ interface Tally {
  * buyer as **assisted** (协助跟进).
  */
 export function conversionOf(
-  conversations: readonly (Conversation | ConversationFacts)[],
+  conversations: readonly (Conversation | ConversationFacts | ConversationStart)[],
   period: Period,
   orders: readonly OrderLite[],
   windowHours: number,
@@ -133,8 +142,9 @@ export function conversionOf(
 
 /** Start, serving agent and writers of a conversation, from its events or its measured facts. */
 function servingOf(
-  c: Conversation | ConversationFacts,
+  c: Conversation | ConversationFacts | ConversationStart,
 ): { startAt: number; serving: string | null; writers: string[] } | null {
+  if ('writers' in c) return { startAt: c.startAt, serving: c.servingAgentId, writers: c.writers };
   if ('startAt' in c) {
     const activity = agentActivityOf(c.events);
     return {

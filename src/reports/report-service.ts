@@ -6,7 +6,9 @@ import { HttpError, parseWith } from '../http/errors';
 import { insertEvent } from '../routing/routing-store';
 import { tierById } from '../routing/routing-config';
 import { type Report, tallyFacts } from '../reporting/build-report';
-import { type ConversationFacts, type FactSet, hasCustomerMessageIn } from '../reporting/conversation-facts';
+import { type ConversationFacts, hasCustomerMessageIn } from '../reporting/conversation-facts';
+import { type ColumnPart, columnsOf, type FactColumns, StringIds } from '../reporting/fact-columns';
+import { tallyColumns } from '../reporting/tally-columns';
 import { prepareConversations } from '../reporting/conversations';
 import { csvCell } from '../reporting/format-csv';
 import type { AgentOnlineInterval, ReportEvent } from '../reporting/report-event';
@@ -16,7 +18,7 @@ import { createZoneClock } from '../reporting/time-zone';
 import type { Logger } from '../shared/log';
 import type { Database } from '../store/database';
 import { conversationCsvLines, conversationRows } from './conversation-rows';
-import { type ConversionFigures, conversionOf, type OrderLite } from './conversion';
+import { type ConversationStart, type ConversionFigures, conversionOf, type OrderLite } from './conversion';
 import {
   finishEvents,
   isSpam,
@@ -29,7 +31,7 @@ import type { SettledConversation } from './facts-codec';
 import { loadPresence } from './presence';
 import { type ReportQuery, reportQuerySchema, resolveReportQuery } from './report-query';
 import { type ReportDb, reportDb } from './report-tables';
-import { type FactContext, FactSettler, factContext, settledOf } from './settled-facts';
+import { type FactContext, FactSettler, factContext, type SettledRead, settledOf } from './settled-facts';
 
 export interface ReportServiceDeps {
   database: Database;
@@ -66,10 +68,12 @@ interface Collected {
   load: LoadStats & { ms: number };
 }
 
-/** What a summary measures: the conversations after filters, as facts (settled or measured now). */
+/** What a summary measures: the conversations after filters, as columnar facts (settled or measured now). */
 interface CollectedFacts {
   query: ReportQuery;
-  items: SettledConversation[];
+  parts: ColumnPart[];
+  /** The numbering of the strings in `parts`. */
+  ids: StringIds;
   presence: AgentOnlineInterval[];
   agents: Map<string, AgentInfo>;
   testAgentIds: string[];
@@ -291,9 +295,9 @@ export class ReportService {
   }
 
   /**
-   * The conversations of the period as facts: settled facts for the days settled so far, and the
-   * event log (measured now, by the same code) from the horizon on and for pending conversations.
-   * Filters as in `collect`, in the same order, so `excluded` counts the same.
+   * The conversations of the period as columnar facts: settled blocks for the days settled so far,
+   * and the event log (measured now, by the same code) from the horizon on and for pending
+   * conversations. Filters as in `collect`, in the same order, so `excluded` counts the same.
    */
   private async collectFacts(rawQuery: unknown): Promise<CollectedFacts> {
     const { query, agents } = await this.resolve(rawQuery);
@@ -301,10 +305,12 @@ export class ReportService {
     const settings = this.current.settings;
     const testAgentIds = [...agents.values()].filter((a) => a.test).map((a) => a.id);
     const context = this.factContext(testAgentIds);
-    const read =
-      this.deps.useSettledFacts === false
-        ? { settled: [], pending: [], horizon: Number.NEGATIVE_INFINITY, blocks: 0 }
-        : await this.settler.read(query.from, query.to, context);
+    const fromLog = this.deps.useSettledFacts === false;
+    const read: SettledRead = fromLog
+      ? { settled: [], pending: [], horizon: Number.NEGATIVE_INFINITY, blocks: 0 }
+      : await this.settler.read(query.from, query.to, context);
+    // The settler's numbering while its blocks are in use; a report from the log alone numbers its own.
+    const ids = fromLog ? new StringIds() : this.settler.strings;
     let loaded = new Map<string, LoadedConversation>();
     let rowsScanned = 0;
     const recentIds = [...read.pending];
@@ -328,49 +334,40 @@ export class ReportService {
       recentIds.filter((id) => !loaded.has(id)),
       context,
     );
-    const all: SettledConversation[] = [];
+    const measured: SettledConversation[] = [];
     for (const c of loaded.values()) {
       const s = settledOf(c, testAgentIds);
-      if (s) all.push(s);
+      if (s) measured.push(s);
     }
     for (const s of recent.values()) {
-      if (s && hasCustomerMessageIn(s.facts, query.from, query.to)) all.push(s);
+      if (s && hasCustomerMessageIn(s.facts, query.from, query.to)) measured.push(s);
     }
+    const parts: ColumnPart[] = [];
+    const fresh = columnsOf(measured, ids);
+    if (fromLog) this.sources.set(fresh, measured);
+    parts.push({ columns: fresh, rows: null });
     // Read from the log as well (it reached past the horizon): the log's version is the one used.
+    // Pending and recent conversations are never in the blocks read with them (settled-facts.ts).
     let settled = 0;
     for (const s of read.settled) {
-      if (loaded.has(s.facts.id) || recent.has(s.facts.id)) continue;
-      all.push(s);
-      settled++;
+      let rows = s.rows;
+      if (loaded.size > 0) {
+        const blockIds = s.block.conversationIds();
+        const all = rows ?? Int32Array.from({ length: s.block.columns.size }, (_, i) => i);
+        rows = all.filter((i) => !loaded.has(blockIds[i]!));
+      }
+      settled += rows === null ? s.block.columns.size : rows.length;
+      parts.push({ columns: s.block.columns, rows });
     }
 
     const { tiers, defaultTier } = this.tierOptions();
-    const resolvedTier = (t: string | null) => (t !== null && t in tiers ? t : defaultTier);
     const calendars = new CalendarCache(settings.calendar, settings.groupCalendars);
     const excluded = { outsideBusinessHours: 0, otherFilters: 0 };
-    const items: SettledConversation[] = [];
-    for (const s of all) {
-      if (query.channel !== undefined && s.channel !== query.channel) {
-        excluded.otherFilters++;
-        continue;
-      }
-      if (query.tier !== undefined && resolvedTier(s.rowTier) !== query.tier) {
-        excluded.otherFilters++;
-        continue;
-      }
-      if (query.agent !== undefined && !s.mentions.includes(query.agent)) {
-        excluded.otherFilters++;
-        continue;
-      }
-      if (query.businessHours && s.facts.status !== 'spam') {
-        const first = s.facts.customerAts[0];
-        if (first !== undefined && !calendars.isOpen(s.group, first)) {
-          excluded.outsideBusinessHours++;
-          continue;
-        }
-      }
-      items.push(s);
-    }
+    const filtered = filterParts(parts, ids, query, {
+      tierOf: (t) => (t !== null && t in tiers ? t : defaultTier),
+      isOpen: (group, at) => calendars.isOpen(group, at),
+      excluded,
+    });
     const presence = await loadPresence(this.db, {
       from: query.from,
       to: Math.min(query.to, this.deps.clock()),
@@ -378,7 +375,8 @@ export class ReportService {
     });
     return {
       query,
-      items,
+      parts: filtered,
+      ids,
       presence,
       agents,
       testAgentIds,
@@ -393,13 +391,31 @@ export class ReportService {
     };
   }
 
-  private factSet(c: CollectedFacts, items: readonly SettledConversation[] = c.items): FactSet {
-    return { conversations: items.map((s) => s.facts), testAgents: [...c.testAgentIds].sort() };
-  }
+  /**
+   * The old path's fact objects by the columns built from them: a report from the log alone is
+   * tallied by `tallyFacts` over the objects, the engine every other path is checked against.
+   */
+  private readonly sources = new WeakMap<FactColumns, SettledConversation[]>();
 
-  private tally(facts: FactSet, options: ReportOptionsInput, presence?: AgentOnlineInterval[]): Report {
+  private tally(
+    c: CollectedFacts,
+    parts: readonly ColumnPart[],
+    options: ReportOptionsInput,
+    presence?: AgentOnlineInterval[],
+  ): Report {
+    const testAgents = [...c.testAgentIds].sort();
     try {
-      return tallyFacts(facts, options, presence);
+      const objects = parts.every((p) => this.sources.has(p.columns));
+      if (objects) {
+        const conversations: ConversationFacts[] = [];
+        for (const p of parts) {
+          const list = this.sources.get(p.columns)!;
+          if (p.rows === null) for (const s of list) conversations.push(s.facts);
+          else for (const i of p.rows) conversations.push(list[i]!.facts);
+        }
+        return tallyFacts({ conversations, testAgents }, options, presence);
+      }
+      return tallyColumns(parts, c.ids, testAgents, options, presence);
     } catch (e) {
       if (e instanceof ReportError) {
         const field = e.option === 'timeZone' ? 'tz' : (e.option ?? 'query');
@@ -426,7 +442,7 @@ export class ReportService {
     const c = await this.collectFacts(rawQuery);
     const q = c.query;
     const started = performance.now();
-    const report = this.tally(this.factSet(c), this.options(c), c.presence);
+    const report = this.tally(c, c.parts, this.options(c), c.presence);
     const presenceSince = await this.presenceLoggedSince();
     withheldOnlineFigures(report, c.agents, q.from, presenceSince);
     let conversion: ConversionFigures | null = null;
@@ -444,29 +460,44 @@ export class ReportService {
       groups = this.byDay(c);
     } else if (q.groupBy === 'tier' || q.groupBy === 'channel') {
       const { tiers, defaultTier } = this.tierOptions();
+      const names = c.ids.names;
       const keyOf =
         q.groupBy === 'tier'
-          ? (x: SettledConversation) => (x.rowTier !== null && x.rowTier in tiers ? x.rowTier : defaultTier)
-          : (x: SettledConversation) => x.channel;
-      const parts = new Map<string, SettledConversation[]>();
-      if (q.groupBy === 'tier') for (const t of Object.keys(tiers)) parts.set(t, []);
-      for (const x of c.items) {
-        const key = keyOf(x);
-        let list = parts.get(key);
-        if (!list) {
-          list = [];
-          parts.set(key, list);
+          ? (x: FactColumns, i: number) => {
+              const t = x.rowTier[i]!;
+              return t >= 0 && names[t]! in tiers ? names[t]! : defaultTier;
+            }
+          : (x: FactColumns, i: number) => names[x.channel[i]!]!;
+      const split = new Map<string, Map<FactColumns, number[]>>();
+      if (q.groupBy === 'tier') for (const t of Object.keys(tiers)) split.set(t, new Map());
+      forEachRow(c.parts, (columns, i) => {
+        const key = keyOf(columns, i);
+        let byBlock = split.get(key);
+        if (!byBlock) {
+          byBlock = new Map();
+          split.set(key, byBlock);
         }
-        list.push(x);
-      }
-      groups = [...parts.entries()].map(([key, items]) => ({
+        let rows = byBlock.get(columns);
+        if (!rows) {
+          rows = [];
+          byBlock.set(columns, rows);
+        }
+        rows.push(i);
+      });
+      groups = [...split.entries()].map(([key, byBlock]) => ({
         key,
-        ...slim(this.tally(this.factSet(c, items), this.options(c))),
+        ...slim(this.tally(c, partsOf(byBlock), this.options(c))),
       }));
     }
 
     const names: Record<string, AgentName> = {};
     for (const [id, a] of c.agents) names[id] = { name: a.name, login: a.login, test: a.test };
+    let events = 0;
+    let conversations = 0;
+    forEachRow(c.parts, (columns, i) => {
+      events += columns.events[i]!;
+      conversations++;
+    });
     return {
       period: {
         from: new Date(q.from).toISOString(),
@@ -490,8 +521,8 @@ export class ReportService {
       timing: {
         loadMs: Math.round(c.load.ms),
         computeMs: Math.round(performance.now() - started),
-        events: c.items.reduce((n, x) => n + x.facts.events, 0),
-        conversations: c.items.length,
+        events,
+        conversations,
         rowsScanned: c.load.rowsScanned,
         settledConversations: c.load.settled,
       },
@@ -504,20 +535,30 @@ export class ReportService {
     const zone = createZoneClock(q.timeZone);
     const firstDay = zone.local(q.from).day;
     const lastDay = zone.local(q.to - 1).day;
-    const buckets: ConversationFacts[][] = Array.from({ length: lastDay - firstDay + 1 }, () => []);
-    for (const x of c.items) {
+    const buckets: Map<FactColumns, number[]>[] = Array.from(
+      { length: lastDay - firstDay + 1 },
+      () => new Map(),
+    );
+    forEachRow(c.parts, (columns, i) => {
       let previous: number | undefined;
-      for (const at of x.facts.customerAts) {
+      for (let k = columns.customerAtStart[i]!, end = columns.customerAtStart[i + 1]!; k < end; k++) {
+        const at = columns.customerAt[k]!;
         if (at < q.from || at >= q.to) continue;
         // Ascending times: a day repeats only right after itself.
         const d = zone.local(at).day;
         if (d === previous) continue;
         previous = d;
-        buckets[d - firstDay]?.push(x.facts);
+        const bucket = buckets[d - firstDay];
+        if (!bucket) continue;
+        let rows = bucket.get(columns);
+        if (!rows) {
+          rows = [];
+          bucket.set(columns, rows);
+        }
+        rows.push(i);
       }
-    }
-    const testAgents = [...c.testAgentIds].sort();
-    return buckets.map((conversations, i) => {
+    });
+    return buckets.map((byBlock, i) => {
       const label = zone.dateLabel(firstDay + i);
       const from = Math.max(q.from, zone.instantOf(label));
       const to = Math.min(q.to, zone.instantOf(zone.dateLabel(firstDay + i + 1)));
@@ -525,7 +566,7 @@ export class ReportService {
         key: label,
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
-        ...slim(this.tally({ conversations, testAgents }, this.options(c, { from, to }))),
+        ...slim(this.tally(c, partsOf(byBlock), this.options(c, { from, to }))),
       };
     });
   }
@@ -556,7 +597,21 @@ export class ReportService {
         .orderBy('order_id')
         .execute()
     ).map((o) => ({ ...o, paid_at: Number(o.paid_at), amount_cents: Number(o.amount_cents) }));
-    const measured = c.items.map((x) => x.facts).filter((f) => f.measured !== null);
+    const names = c.ids.names;
+    const measured: ConversationStart[] = [];
+    forEachRow(c.parts, (x, i) => {
+      if (x.status[i] !== 0) return;
+      const writers: string[] = [];
+      for (let w = x.writerStart[i]!, end = x.writerStart[i + 1]!; w < end; w++)
+        writers.push(names[x.writer[w]!]!);
+      const serving = x.servingAgent[i]!;
+      measured.push({
+        customerId: names[x.customer[i]!]!,
+        startAt: x.startAt[i]!,
+        servingAgentId: serving < 0 ? null : names[serving]!,
+        writers,
+      });
+    });
     return conversionOf(measured, { from: q.from, to: q.to }, orders, q.conversionHours);
   }
 
@@ -859,4 +914,86 @@ class CalendarCache {
     }
     return open;
   }
+}
+
+/** Every selected row of every part, in order. */
+function forEachRow(parts: readonly ColumnPart[], fn: (columns: FactColumns, row: number) => void): void {
+  for (const p of parts) {
+    if (p.rows === null) for (let i = 0; i < p.columns.size; i++) fn(p.columns, i);
+    else for (const i of p.rows) fn(p.columns, i);
+  }
+}
+
+/** Row lists by block → parts (blocks in the order first met). */
+function partsOf(byBlock: ReadonlyMap<FactColumns, number[]>): ColumnPart[] {
+  return [...byBlock].map(([columns, rows]) => ({ columns, rows: Int32Array.from(rows) }));
+}
+
+/**
+ * The query's filters (channel, tier, agent, business hours) on columnar facts, in `collect`'s
+ * order, counting what each leaves out.
+ */
+function filterParts(
+  parts: readonly ColumnPart[],
+  ids: StringIds,
+  query: ReportQuery,
+  how: {
+    tierOf: (rowTier: string | null) => string;
+    isOpen: (group: string | null, at: number) => boolean;
+    excluded: { outsideBusinessHours: number; otherFilters: number };
+  },
+): ColumnPart[] {
+  const filtering =
+    query.channel !== undefined ||
+    query.tier !== undefined ||
+    query.agent !== undefined ||
+    query.businessHours;
+  if (!filtering) return [...parts];
+  const channel = query.channel === undefined ? -2 : ids.find(query.channel);
+  const agent = query.agent === undefined ? -2 : ids.find(query.agent);
+  const tierMatch = new Map<number, boolean>();
+  const out: ColumnPart[] = [];
+  for (const p of parts) {
+    const c = p.columns;
+    const keep: number[] = [];
+    const n = p.rows === null ? c.size : p.rows.length;
+    for (let k = 0; k < n; k++) {
+      const i = p.rows === null ? k : p.rows[k]!;
+      if (query.channel !== undefined && c.channel[i] !== channel) {
+        how.excluded.otherFilters++;
+        continue;
+      }
+      if (query.tier !== undefined) {
+        const t = c.rowTier[i]!;
+        let match = tierMatch.get(t);
+        if (match === undefined) {
+          match = how.tierOf(ids.name(t)) === query.tier;
+          tierMatch.set(t, match);
+        }
+        if (!match) {
+          how.excluded.otherFilters++;
+          continue;
+        }
+      }
+      if (query.agent !== undefined) {
+        let found = false;
+        for (let m = c.mentionStart[i]!, end = c.mentionStart[i + 1]!; m < end && !found; m++)
+          found = c.mention[m] === agent;
+        if (!found) {
+          how.excluded.otherFilters++;
+          continue;
+        }
+      }
+      if (query.businessHours && c.status[i] !== 1) {
+        const first = c.customerAtStart[i]!;
+        if (first < c.customerAtStart[i + 1]! && !how.isOpen(ids.name(c.group[i]!), c.customerAt[first]!)) {
+          how.excluded.outsideBusinessHours++;
+          continue;
+        }
+      }
+      keep.push(i);
+    }
+    out.push({ columns: c, rows: Int32Array.from(keep) });
+  }
+  return out;
 }

@@ -66,8 +66,8 @@ export interface ReportFactBlocksTable {
   first_customer_at: number;
   last_customer_at: number;
   conversations: number;
-  /** facts-codec.ts encoding. */
-  data: string;
+  /** facts-codec.ts `encodeBlock` (a blob since migration 0007). */
+  data: Buffer;
 }
 
 export interface ReportFactMetaTable {

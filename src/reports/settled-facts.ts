@@ -4,7 +4,8 @@ import { measureConversations } from '../reporting/conversation-facts';
 import type { Logger } from '../shared/log';
 import type { SpamRules } from '../shop/settings';
 import type { Database } from '../store/database';
-import { decodeSettled, encodeSettled, type SettledConversation } from './facts-codec';
+import { type ColumnBlock, decodeBlock, encodeBlock, type SettledConversation } from './facts-codec';
+import { rowHasCustomerMessageIn, StringIds } from '../reporting/fact-columns';
 import {
   conversationsStartedIn,
   finishEvents,
@@ -45,7 +46,9 @@ const MEASURE_SLICE = 1000;
 /** PostgreSQL hands out `seq` before commit: re-read this many below the watermark (as the live tally does). */
 const PG_SEQ_MARGIN = 1000;
 /** Bump when the facts or their encoding change: older days are then re-settled. */
-const FACTS_VERSION = 1;
+const FACTS_VERSION = 2;
+/** Strings numbered before the numbering starts over (with an empty cache): customers come and go. */
+const MAX_STRINGS = 4_000_000;
 
 export const dayOf = (at: number): number => Math.floor(at / DAY_MS) * DAY_MS;
 
@@ -90,10 +93,16 @@ export function isSettled(c: LoadedConversation, now: number): boolean {
   return last <= now - QUIET_MS;
 }
 
+/** A block's conversations with a customer message in the period (rows ascending; null: all of them). */
+export interface SettledPart {
+  block: ColumnBlock;
+  rows: Int32Array | null;
+}
+
 /** What a report reads: settled facts of the period, pending ids, and where the event log takes over. */
 export interface SettledRead {
-  /** Settled conversations with a customer message in the period. */
-  settled: SettledConversation[];
+  /** Settled conversations with a customer message in the period, as columns (strings: `FactSettler.strings`). */
+  settled: SettledPart[];
   /** Pending conversations of the settled days (any period: the caller filters after reading them). */
   pending: string[];
   /** From here on the event log is read as before; -Infinity: nothing settled is usable. */
@@ -119,7 +128,9 @@ export class FactSettler {
    * Decoded blocks by `day:block`, least recently used first. A block never changes once written
    * (a day settled again gets new block numbers), so an entry is valid for as long as its row exists.
    */
-  private readonly cache = new Map<string, SettledConversation[]>();
+  private readonly cache = new Map<string, ColumnBlock>();
+  /** Numbers the strings of every block decoded (and of the facts a report measures now). */
+  private ids = new StringIds();
   private cachedConversations = 0;
   /**
    * Conversations not settled yet, measured for a report and reused by the next ones until an event
@@ -144,14 +155,14 @@ export class FactSettler {
     return this.deps.cacheConversations ?? 2_000_000;
   }
 
-  private remember(key: string, list: SettledConversation[]): void {
-    if (list.length > this.cacheLimit) return;
-    this.cache.set(key, list);
-    this.cachedConversations += list.length;
+  private remember(key: string, block: ColumnBlock): void {
+    if (block.columns.size > this.cacheLimit) return;
+    this.cache.set(key, block);
+    this.cachedConversations += block.columns.size;
     for (const [k, v] of this.cache) {
       if (this.cachedConversations <= this.cacheLimit) break;
       this.cache.delete(k);
-      this.cachedConversations -= v.length;
+      this.cachedConversations -= v.columns.size;
     }
   }
 
@@ -159,8 +170,13 @@ export class FactSettler {
     for (const [k, v] of this.cache) {
       if (!k.startsWith(`${day}:`)) continue;
       this.cache.delete(k);
-      this.cachedConversations -= v.length;
+      this.cachedConversations -= v.columns.size;
     }
+  }
+
+  /** The numbering of the strings in the columns `read` returns; valid until the next `read`. */
+  get strings(): StringIds {
+    return this.ids;
   }
 
   /** Conversations decoded in memory now. */
@@ -275,7 +291,7 @@ export class FactSettler {
 
     // Numbers are never reused (a day settled afresh continues after its old blocks): cache keys stay valid.
     const firstBlock = row === undefined ? 0 : Number(row.blocks);
-    const blocks: { block: number; first: number; last: number; n: number; data: string }[] = [];
+    const blocks: { block: number; first: number; last: number; n: number; data: Buffer }[] = [];
     for (let b = 0; b * BLOCK_SIZE < settled.length; b++) {
       const part = settled.slice(b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE);
       let first = Number.POSITIVE_INFINITY;
@@ -291,7 +307,14 @@ export class FactSettler {
         first = 0;
         last = -1;
       }
-      blocks.push({ block: firstBlock + b, first, last, n: part.length, data: encodeSettled(part) });
+      const data = encodeBlock(part);
+      blocks.push({
+        block: firstBlock + b,
+        first,
+        last,
+        n: part.length,
+        data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      });
       await yieldToLoop();
     }
     const values: ReportFactDaysTable = {
@@ -484,7 +507,7 @@ export class FactSettler {
   }
 
   /** Decoded blocks, from the cache or read and decoded (one query per day). */
-  private async blocks(wanted: { day: number; block: number }[]): Promise<SettledConversation[][]> {
+  private async blocks(wanted: { day: number; block: number }[]): Promise<ColumnBlock[]> {
     const missing = new Map<number, number[]>();
     for (const b of wanted) {
       const hit = this.cache.get(keyOf(b));
@@ -498,7 +521,7 @@ export class FactSettler {
       if (list) list.push(b.block);
       else missing.set(b.day, [b.block]);
     }
-    const decoded = new Map<string, SettledConversation[]>();
+    const decoded = new Map<string, ColumnBlock>();
     for (const [day, blocks] of missing) {
       const rows = await this.db
         .selectFrom('report_fact_blocks')
@@ -507,13 +530,18 @@ export class FactSettler {
         .where('block', 'in', blocks)
         .execute();
       for (const r of rows) {
-        const list = decodeSettled(r.data);
+        const block = decodeBlock(r.data, this.ids);
         const key = keyOf({ day, block: Number(r.block) });
-        decoded.set(key, list);
-        this.remember(key, list);
+        decoded.set(key, block);
+        this.remember(key, block);
       }
     }
-    return wanted.map((b) => decoded.get(keyOf(b)) ?? this.cache.get(keyOf(b)) ?? []);
+    const out: ColumnBlock[] = [];
+    for (const b of wanted) {
+      const block = decoded.get(keyOf(b)) ?? this.cache.get(keyOf(b));
+      if (block) out.push(block);
+    }
+    return out;
   }
 
   /** Reads and decodes the blocks of the days since `since` into the cache, a block at a time. */
@@ -533,7 +561,7 @@ export class FactSettler {
       if (this.stopped) break;
       const b = { day: Number(r.day), block: Number(r.block) };
       if (this.cache.has(keyOf(b))) continue;
-      n += (await this.exclusive(() => this.blocks([b])))[0]!.length;
+      n += (await this.exclusive(() => this.blocks([b])))[0]?.columns.size ?? 0;
       await yieldToLoop();
     }
     return n;
@@ -541,6 +569,11 @@ export class FactSettler {
 
   private async readSettled(from: number, to: number, context: FactContext): Promise<SettledRead> {
     const none: SettledRead = { settled: [], pending: [], horizon: Number.NEGATIVE_INFINITY, blocks: 0 };
+    if (this.ids.size > MAX_STRINGS) {
+      this.cache.clear();
+      this.cachedConversations = 0;
+      this.ids = new StringIds();
+    }
     const days = await this.db
       .selectFrom('report_fact_days')
       .select(['day_start', 'context', 'state', 'covered_to', 'pending'])
@@ -576,20 +609,21 @@ export class FactSettler {
       .orderBy('day_start')
       .orderBy('block')
       .execute();
-    const lists = await this.blocks(rows.map((r) => ({ day: Number(r.day_start), block: Number(r.block) })));
-    const settled: SettledConversation[] = [];
-    for (const list of lists) for (const s of list) if (inPeriod(s, from, to)) settled.push(s);
+    const blocks = await this.blocks(rows.map((r) => ({ day: Number(r.day_start), block: Number(r.block) })));
+    const settled: SettledPart[] = [];
+    for (const block of blocks) {
+      const c = block.columns;
+      const keep = new Int32Array(c.size);
+      let n = 0;
+      for (let i = 0; i < c.size; i++) if (rowHasCustomerMessageIn(c, i, from, to)) keep[n++] = i;
+      if (n > 0) settled.push({ block, rows: n === c.size ? null : keep.slice(0, n) });
+    }
     return { settled, pending, horizon, blocks: rows.length };
   }
 }
 
 function keyOf(b: { day: number; block: number }): string {
   return `${b.day}:${b.block}`;
-}
-
-function inPeriod(s: SettledConversation, from: number, to: number): boolean {
-  for (const at of s.facts.customerAts) if (at >= from && at < to) return true;
-  return false;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

@@ -266,6 +266,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007-report-fact-columns': {
+      // Settled facts stored as columns (binary, facts-codec.ts `encodeBlock`) instead of JSON text:
+      // the blocks are re-created empty and every day is settled again by the background job.
+      async up(db: Kysely<unknown>) {
+        await db.schema.dropTable('report_fact_blocks').execute();
+        await db.deleteFrom('report_fact_days' as never).execute();
+        await db.schema
+          .createTable('report_fact_blocks')
+          .addColumn('day_start', time, (c) => c.notNull())
+          .addColumn('block', 'integer', (c) => c.notNull())
+          .addColumn('first_customer_at', time, (c) => c.notNull())
+          .addColumn('last_customer_at', time, (c) => c.notNull())
+          .addColumn('conversations', 'integer', (c) => c.notNull())
+          .addColumn('data', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addPrimaryKeyConstraint('report_fact_blocks_pk', ['day_start', 'block'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSettled, encodeSettled } from '../../src/reports/facts-codec';
-import { buildReport, tallyFacts } from '../../src/reporting/build-report';
+import { decodeBlock, encodeBlock } from '../../src/reports/facts-codec';
+import { buildReport } from '../../src/reporting/build-report';
 import { measureConversations } from '../../src/reporting/conversation-facts';
+import { columnsOf, StringIds } from '../../src/reporting/fact-columns';
+import { tallyColumns } from '../../src/reporting/tally-columns';
 import type { ReportOptionsInput } from '../../src/reporting/report-options';
 import { BASE, generate, HOUR } from './edge-log';
 
@@ -32,19 +34,31 @@ describe('stored facts', () => {
 
   it.each(options)('equal the engine run on the events (%j)', (o) => {
     const facts = measureConversations(events, { testAgentIds: o.testAgentIds ?? [] });
-    const stored = encodeSettled(
-      facts.conversations.map((f) => ({
-        facts: f,
-        channel: 'api',
-        rowTier: null,
-        group: null,
-        mentions: [],
-      })),
+    const settled = facts.conversations.map((f, i) => ({
+      facts: f,
+      channel: i % 2 ? 'api' : 'web',
+      rowTier: i % 3 ? 'urgent' : null,
+      group: i % 5 ? null : 'g1',
+      mentions: i % 4 ? ['a1', 'a3'] : [],
+    }));
+    // Two blocks read into one numbering that already holds other strings (another block's).
+    const ids = new StringIds();
+    ids.id('zzz');
+    const half = Math.floor(settled.length / 2);
+    const blocks = [settled.slice(0, half), settled.slice(half)].map((part) =>
+      decodeBlock(encodeBlock(part), ids),
     );
-    const back = decodeSettled(stored).map((s) => s.facts);
-    expect(back).toEqual(facts.conversations);
+    // Column for column what the facts give directly.
+    const direct = new StringIds();
+    for (const name of ids.names) direct.id(name);
+    const want0 = columnsOf(settled.slice(0, half), direct);
+    expect(blocks[0]!.columns).toEqual(want0);
+    expect([...blocks[0]!.conversationIds(), ...blocks[1]!.conversationIds()]).toEqual(
+      facts.conversations.map((f) => f.id),
+    );
     const want = buildReport({ events }, o);
-    expect(tallyFacts({ conversations: back, testAgents: facts.testAgents }, o)).toEqual(want);
+    const parts = blocks.map((b) => ({ columns: b.columns, rows: null }));
+    expect(tallyColumns(parts, ids, facts.testAgents, o)).toEqual(want);
     expect(want.overall.conversations).toBeGreaterThan(0);
     expect(want.input.spamConversations + want.input.testAgentEvents).toBeGreaterThan(0);
   });

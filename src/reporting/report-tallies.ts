@@ -1,0 +1,144 @@
+import { AgentTally } from './agents';
+import { AverageResponseTally } from './average-response';
+import { ComplianceTally } from './compliance';
+import { type DayFigures, DailyRateTally } from './daily-rates';
+import { distributionOf } from './distribution';
+import { FirstResponseTally } from './first-response';
+import { HourLoadTally } from './load-by-hour';
+import type { Period } from './period';
+import { RoundReplyRateTally } from './reply-rates';
+import type { AgentOnlineInterval } from './report-event';
+import type { ReportOptions } from './report-options';
+import { suggestStaffing } from './staffing';
+import { rate, summarizeMs } from './stats';
+import { createZoneClock, type ZoneClock } from './time-zone';
+import type { Report } from './build-report';
+
+/**
+ * Every accumulator of one report and the assembly of the figures from them. The two ways of
+ * feeding them (`tallyFacts` over fact objects, `tallyColumns` over columnar facts) share this, so
+ * the figures are computed by the same code whichever way the facts are held.
+ */
+export class ReportTallies {
+  readonly zone: ZoneClock;
+  readonly period: Period;
+  readonly tierNames: Set<string>;
+  readonly firstResponses = new FirstResponseTally();
+  readonly averages = new AverageResponseTally();
+  readonly compliance: ComplianceTally;
+  readonly roundRates: RoundReplyRateTally;
+  readonly daily: DailyRateTally;
+  readonly hours = new HourLoadTally();
+  readonly agents: AgentTally;
+  readonly reactionMs: number[] = [];
+  readonly handleMs: number[] = [];
+  readonly capMs: number;
+  readonly counts = {
+    events: 0,
+    duplicateEvents: 0,
+    testAgentEvents: 0,
+    conversations: 0,
+    spamConversations: 0,
+    testConversations: 0,
+    conversationsWithoutCustomerMessage: 0,
+  };
+  readonly unknownTiers: Record<string, number> = {};
+  conversations = 0;
+  awaitingHuman = 0;
+  unreacted = 0;
+  transfers = 0;
+  overdue = 0;
+
+  constructor(
+    readonly options: ReportOptions,
+    testAgents: readonly string[],
+    /** Customers are numbers below this (the columnar tally): the daily rates keep them densely. */
+    customerKeySpace = 0,
+  ) {
+    this.zone = createZoneClock(options.timeZone);
+    this.period = { from: options.from, to: options.to };
+    this.tierNames = new Set(Object.keys(options.tiers));
+    this.compliance = new ComplianceTally(options.tiers);
+    this.roundRates = new RoundReplyRateTally(options.roundThresholdsSeconds, options.roundWindow);
+    this.daily = new DailyRateTally(
+      options.effectiveReply.window,
+      options.effectiveReply.limitSeconds * 1000,
+      customerKeySpace,
+    );
+    this.agents = new AgentTally(new Set(testAgents));
+    this.capMs = options.staffing.handleTimeCapSeconds * 1000;
+  }
+
+  /** The tier a conversation counts under: its own when configured, else the default (noted as unknown). */
+  tierOf(named: string | null): string {
+    const tier = named ?? this.options.defaultTier;
+    if (this.tierNames.has(tier)) return tier;
+    this.unknownTiers[tier] = (this.unknownTiers[tier] ?? 0) + 1;
+    return this.options.defaultTier;
+  }
+
+  report(presence?: readonly AgentOnlineInterval[]): Report {
+    const { options, hours, firstResponses } = this;
+    const zone = this.zone;
+    const days = this.daily.figures((day) => zone.dateLabel(day));
+    const firstResponseFigures = firstResponses.figures();
+    const handleTimeSeconds = summarizeMs(this.handleMs);
+    const staffingTier = options.staffing.tier ?? options.defaultTier;
+    const staffingOptions = {
+      chatsPerAgentHour: options.staffing.chatsPerAgentHour,
+      concurrency: options.staffing.concurrency,
+      serviceLevel: options.staffing.serviceLevel,
+      targetWaitSeconds: options.tiers[staffingTier]!.firstReplySeconds,
+    };
+    const sum = (pick: (d: DayFigures) => number) => days.reduce((total, d) => total + pick(d), 0);
+    const asked = sum((d) => d.customersAsked);
+    const answered = sum((d) => d.customersAnswered);
+    const consumers = sum((d) => d.effective.consumers);
+    const invalid = sum((d) => d.effective.invalid);
+
+    return {
+      period: {
+        timeZone: options.timeZone,
+        from: options.from === undefined ? null : new Date(options.from).toISOString(),
+        to: options.to === undefined ? null : new Date(options.to).toISOString(),
+      },
+      input: { ...this.counts, unknownTiers: this.unknownTiers },
+      overall: {
+        conversations: this.conversations,
+        conversationsAwaitingHuman: this.awaitingHuman,
+        ...firstResponseFigures,
+        ...this.averages.overall(),
+        reactionSeconds: { ...summarizeMs(this.reactionMs), unanswered: this.unreacted },
+        roundReplyRates: this.roundRates.figures(),
+        replyRate: { customersAsked: asked, customersAnswered: answered, rate: rate(answered, asked) },
+        effectiveReplyRate: { consumers, invalid, rate: rate(consumers - invalid, consumers) },
+        transfers: this.transfers,
+        overdue: this.overdue,
+      },
+      tiers: this.compliance.figures(),
+      distribution: {
+        firstResponse: distributionOf(firstResponses.anyMs),
+        firstHumanResponse: distributionOf(firstResponses.humanMs),
+      },
+      days,
+      agents: this.agents.figures(this.averages, presence, this.period),
+      hours: hours.figures().map((load) => {
+        const arrivalsPerHour =
+          options.staffing.basis === 'peak' ? load.peakHumanArrivals : load.humanArrivalsPerDay;
+        return {
+          ...load,
+          staffing: suggestStaffing(arrivalsPerHour, handleTimeSeconds.mean, staffingOptions),
+        };
+      }),
+      staffing: {
+        handleTimeSeconds,
+        observedDays: hours.observedDays(),
+        basis: options.staffing.basis,
+        concurrency: options.staffing.concurrency,
+        serviceLevel: options.staffing.serviceLevel,
+        targetWaitSeconds: staffingOptions.targetWaitSeconds,
+        tier: staffingTier,
+      },
+    };
+  }
+}
