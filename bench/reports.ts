@@ -14,6 +14,12 @@
  *     calls with new events arriving between calls,
  *   - the write side: bulk insert throughput, and the cost of the one index the reports add
  *     (conversations.started_at) on inserts and on the per-message conversation upsert.
+ * Next to each timed report, settling, warm-up and the live view's first call: the longest
+ * event-loop stall while it ran (`monitorEventLoopDelay`, 1 ms resolution, reset before each; max
+ * and p99), i.e. how long a customer's message could have waited behind report work. Report work
+ * gives the loop a turn every 10 ms (src/reports/pacer.ts); BENCH_SLICE_MS sets that slice for the
+ * whole run (BENCH_SLICE_MS=Infinity: no turns, each piece of work one stretch, as before the
+ * pacer). BENCH_COMPARE=0 skips the cached reports without turns run for comparison.
  *
  * BENCH_CONVERSATIONS=1000000 gives ~10 M events; give Node room:
  *   NODE_OPTIONS=--max-old-space-size=14000 BENCH_CONVERSATIONS=1000000 npx tsx bench/reports.ts
@@ -25,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -47,6 +53,10 @@ const LIVE_CALLS = Number(process.env.BENCH_LIVE_CALLS ?? 200);
 const ONLY = process.env.BENCH_ONLY;
 /** Runs of the old replay path's monthly report (the median is printed); 1 at 10 M events saves minutes. */
 const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 3);
+/** Report work's slice before the event loop gets a turn (undefined: the service's default). */
+const SLICE_MS = process.env.BENCH_SLICE_MS === undefined ? undefined : Number(process.env.BENCH_SLICE_MS);
+const sliced = SLICE_MS === undefined ? {} : { sliceMs: SLICE_MS };
+const COMPARE = process.env.BENCH_COMPARE !== '0' && SLICE_MS !== Number.POSITIVE_INFINITY;
 const TZ = 'Asia/Shanghai';
 const START = Date.parse('2026-10-01T00:00:00+08:00');
 const END = START + DAYS * 86_400_000;
@@ -200,11 +210,54 @@ async function load(
   return { ...counts, seconds: (performance.now() - started) / 1000 };
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** Longest event-loop delays seen while something ran, and the longest garbage-collector pause, in ms. */
+interface Stall {
+  max: number;
+  p99: number;
+  gc: number;
+}
+
+/** Every GC pause of the process (start, duration), to find the ones inside a timed window. */
+const gcPauses: { start: number; duration: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, duration: e.duration });
+  if (gcPauses.length > 100_000) gcPauses.splice(0, 50_000);
+}).observe({ entryTypes: ['gc'] });
+
+/**
+ * Times `fn` and watches the event loop meanwhile: a 1 ms timer's lateness, the longest (max) and
+ * its p99 — how long a message arriving then would have waited behind synchronous work — and the
+ * longest GC pause in that time (part of the stall, not report code). A fresh histogram per run (a
+ * reset before each); the monitor records from its second tick on, so it ticks once before `fn`.
+ */
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T; stall: Stall }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await new Promise((resolve) => setTimeout(resolve, 3));
   const t = performance.now();
   const value = await fn();
-  return { ms: performance.now() - t, value };
+  const end = performance.now();
+  const ms = end - t;
+  // The loop's next turn: the timer late behind the last stretch records it before we stop watching.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  h.disable();
+  // GC entries arrive after the fact: let the observer catch up.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  let gc = 0;
+  for (const p of gcPauses) if (p.start >= t && p.start <= end) gc = Math.max(gc, p.duration);
+  const stall =
+    h.count > 0 ? { max: h.max / 1e6, p99: h.percentile(99) / 1e6, gc } : { max: ms, p99: ms, gc };
+  return { ms, value, stall };
 }
+
+const stallText = (s: Stall) =>
+  `loop stall max ${ms(s.max)}, p99 ${ms(s.p99)} (longest GC pause ${ms(s.gc)})`;
+/** The worst of several runs. */
+const worst = (xs: Stall[]): Stall => ({
+  max: Math.max(...xs.map((x) => x.max)),
+  p99: Math.max(...xs.map((x) => x.p99)),
+  gc: Math.max(...xs.map((x) => x.gc)),
+});
 
 async function benchDatabase(kind: 'sqlite' | 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'firstreply-bench-'));
@@ -263,6 +316,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
       hub: new LiveHub(),
       log: createLogger('silent'),
       clock: () => clock.now,
+      ...(SLICE_MS === undefined ? {} : { reportSliceMs: SLICE_MS }),
     });
     const service = reports.service;
     // The old way, as the baseline: every report reads its whole period from the event log.
@@ -272,6 +326,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
       clock: () => clock.now,
       log: createLogger('silent'),
       useSettledFacts: false,
+      ...sliced,
     });
     const localDate = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
     const month = { from: localDate(START), to: localDate(END), tz: TZ };
@@ -282,7 +337,14 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
 
     /** Monthly (median of `runs`), grouped by day, and the per-agent daily report (median of 5 days). */
     async function reportTimes(label: string, s: ReportService, runs: number) {
-      const monthly: { ms: number; load: number; compute: number; heap: number; value: Summary }[] = [];
+      const monthly: {
+        ms: number;
+        load: number;
+        compute: number;
+        heap: number;
+        value: Summary;
+        stall: Stall;
+      }[] = [];
       for (let i = 0; i < runs; i++) {
         const r = await timed(() => s.summary(month));
         monthly.push({
@@ -291,6 +353,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
           compute: r.value.timing.computeMs,
           heap: process.memoryUsage().heapUsed / 2 ** 20,
           value: r.value,
+          stall: r.stall,
         });
       }
       const sorted = [...monthly].sort((a, b) => a.ms - b.ms);
@@ -304,22 +367,25 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
       );
       console.log(
         `[${label}] monthly report: ${ms(m.ms)} (median of ${runs}: ${monthly.map((x) => x.ms.toFixed(0)).join(', ')} ms; ` +
-          `read ${m.load} ms, tally ${m.compute} ms), heap ${m.heap.toFixed(0)} MB`,
+          `read ${m.load} ms, tally ${m.compute} ms), heap ${m.heap.toFixed(0)} MB; ` +
+          `${stallText(worst(monthly.map((x) => x.stall)))} (worst of ${runs}; max per run ${monthly.map((x) => x.stall.max.toFixed(0)).join(', ')} ms)`,
       );
       const byDay = await timed(() => s.summary({ ...month, groupBy: 'day' }));
-      console.log(`[${label}] monthly report grouped by day (the dashboard's request): ${ms(byDay.ms)}`);
+      console.log(
+        `[${label}] monthly report grouped by day (the dashboard's request): ${ms(byDay.ms)}; ${stallText(byDay.stall)}`,
+      );
       const daily: number[] = [];
+      const dailyStalls: Stall[] = [];
       for (const [d, [day, next]] of dailyDays.entries()) {
-        daily.push(
-          (
-            await timed(() =>
-              s.summary({ from: day!, to: next!, tz: TZ, agent: AGENTS[d]!.id, groupBy: 'agent' }),
-            )
-          ).ms,
+        const r = await timed(() =>
+          s.summary({ from: day!, to: next!, tz: TZ, agent: AGENTS[d]!.id, groupBy: 'agent' }),
         );
+        daily.push(r.ms);
+        dailyStalls.push(r.stall);
       }
       console.log(
-        `[${label}] per-agent daily report: median ${ms(median(daily))} (${daily.map((x) => x.toFixed(0)).join(', ')} ms)`,
+        `[${label}] per-agent daily report: median ${ms(median(daily))} (${daily.map((x) => x.toFixed(0)).join(', ')} ms); ` +
+          `${stallText(worst(dailyStalls))} (worst of ${daily.length})`,
       );
       return { monthly: m.value, byDay: byDay.value };
     }
@@ -332,7 +398,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
     console.log(
       `settling: ${st.days} days, ${st.conversations.toLocaleString('en')} conversations (${st.settled.toLocaleString('en')} settled, ` +
         `${st.pending.toLocaleString('en')} pending), ${st.events.toLocaleString('en')} events in ${ms(settle.ms)}: ` +
-        `${(settle.ms / st.days / 1000).toFixed(2)} s per day, ${((settle.ms / st.events) * 1000).toFixed(1)} s per million events`,
+        `${(settle.ms / st.days / 1000).toFixed(2)} s per day, ${((settle.ms / st.events) * 1000).toFixed(1)} s per million events; ` +
+        stallText(settle.stall),
     );
     const stored = await reportDb(database)
       .selectFrom('report_fact_blocks')
@@ -354,6 +421,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
       clock: () => clock.now,
       log: createLogger('silent'),
       factCache: 0,
+      ...sliced,
     });
     const cold = await reportTimes('settled, no cache', uncached, 3);
     const warm = await timed(() =>
@@ -361,10 +429,24 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
     );
     console.log(
       `cache warm-up (decoding every block once, in the background after settling): ${ms(warm.ms)}, ` +
-        `${warm.value.toLocaleString('en')} conversations, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
+        `${warm.value.toLocaleString('en')} conversations, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB; ` +
+        stallText(warm.stall),
     );
     const after = await reportTimes('settled, cached', service, 3);
-    const same = [cold, after].every(
+    const compared: (typeof after)[] = [];
+    if (COMPARE) {
+      // The same cached reports without turns (one stretch each, as before the pacer): the stall then.
+      const unsliced = new ReportService({
+        database,
+        config: { current: content },
+        clock: () => clock.now,
+        log: createLogger('silent'),
+        sliceMs: Number.POSITIVE_INFINITY,
+      });
+      await unsliced.settler.warm(unsliced.factContext(['agent-test-1', 'agent-test-2']), START - 86_400_000);
+      compared.push(await reportTimes('settled, cached, no turns', unsliced, 3));
+    }
+    const same = [cold, after, ...compared].every(
       (x) =>
         JSON.stringify(x.monthly.report) === JSON.stringify(before.monthly.report) &&
         JSON.stringify(x.byDay.groups) === JSON.stringify(before.byDay.groups),
@@ -377,7 +459,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
     // Live view: the first call loads the last day; then new events between calls.
     const first = await timed(() => reports.live());
     console.log(
-      `live view, first call (loads ${reports.tally.size.toLocaleString('en')} conversations into the tally): ${ms(first.ms)}`,
+      `live view, first call (loads ${reports.tally.size.toLocaleString('en')} conversations into the tally): ${ms(first.ms)}; ` +
+        stallText(first.stall),
     );
     const liveTimes: number[] = [];
     let extra = 0;
@@ -538,7 +621,7 @@ async function main() {
     `# reports benchmark — ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
   );
   console.log(
-    `BENCH_CONVERSATIONS=${CONVERSATIONS} BENCH_DAYS=${DAYS}; heap limit ${((await import('node:v8')).getHeapStatistics().heap_size_limit / 2 ** 30).toFixed(1)} GiB`,
+    `BENCH_CONVERSATIONS=${CONVERSATIONS} BENCH_DAYS=${DAYS} BENCH_SLICE_MS=${SLICE_MS ?? 'default (10)'}; heap limit ${((await import('node:v8')).getHeapStatistics().heap_size_limit / 2 ** 30).toFixed(1)} GiB`,
   );
   const kinds: ('sqlite' | 'postgres')[] = [];
   if (!ONLY || ONLY === 'sqlite') kinds.push('sqlite');

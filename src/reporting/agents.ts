@@ -5,6 +5,7 @@ import type { Period } from './period';
 import type { Assignment } from './reaction-time';
 import type { AgentOnlineInterval } from './report-event';
 import { type SecondsSummary, summarizeMs } from './stats';
+import { finish, type Steps } from './steps';
 import { HOUR_MS } from './time-zone';
 
 export interface AgentFigures {
@@ -95,31 +96,42 @@ export class AgentTally {
     presence: readonly AgentOnlineInterval[] | undefined,
     period: Period,
   ): AgentFigures[] {
+    return finish(this.figureSteps(averages, presence, period));
+  }
+
+  /** `figures`, a step per agent (two summaries each). */
+  *figureSteps(
+    averages: AverageResponseTally,
+    presence: readonly AgentOnlineInterval[] | undefined,
+    period: Period,
+  ): Steps<AgentFigures[]> {
     for (const agentId of averages.agentIds()) this.agent(agentId);
     const online = presence ? onlineMsByAgent(presence, period) : undefined;
     if (online) for (const agentId of online.keys()) this.agent(agentId);
-    return [...this.agents.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([agentId, a]) => {
-        const figures: AgentFigures = {
-          agentId,
-          chatsServed: a.chatsServed,
-          assistedChats: a.assistedChats,
-          messages: a.messages,
-          ...averages.forAgent(agentId),
-          firstResponseSeconds: summarizeMs(a.firstResponseMs),
-          reactionSeconds: { ...summarizeMs(a.reactionMs), unanswered: a.unreacted },
-          transfersIn: a.transfersIn,
-          transfersOut: a.transfersOut,
-          overdue: a.overdue,
-        };
-        if (online) {
-          const hours = (online.get(agentId) ?? 0) / HOUR_MS;
-          figures.onlineHours = Math.round(hours * 1000) / 1000;
-          figures.chatsPerOnlineHour = hours > 0 ? a.chatsServed / hours : null;
-        }
-        return figures;
-      });
+    const sorted = [...this.agents.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: AgentFigures[] = [];
+    for (const [agentId, a] of sorted) {
+      const figures: AgentFigures = {
+        agentId,
+        chatsServed: a.chatsServed,
+        assistedChats: a.assistedChats,
+        messages: a.messages,
+        ...averages.forAgent(agentId),
+        firstResponseSeconds: summarizeMs(a.firstResponseMs),
+        reactionSeconds: { ...summarizeMs(a.reactionMs), unanswered: a.unreacted },
+        transfersIn: a.transfersIn,
+        transfersOut: a.transfersOut,
+        overdue: a.overdue,
+      };
+      if (online) {
+        const hours = (online.get(agentId) ?? 0) / HOUR_MS;
+        figures.onlineHours = Math.round(hours * 1000) / 1000;
+        figures.chatsPerOnlineHour = hours > 0 ? a.chatsServed / hours : null;
+      }
+      out.push(figures);
+      yield;
+    }
+    return out;
   }
 }
 

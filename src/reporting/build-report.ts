@@ -1,6 +1,6 @@
 import type { AgentFigures } from './agents';
 import type { TierCompliance } from './compliance';
-import { type FactSet, measureConversations } from './conversation-facts';
+import { type ConversationFacts, type FactSet, measureConversations } from './conversation-facts';
 import type { DayFigures } from './daily-rates';
 import type { DistributionBucket } from './distribution';
 import type { FirstResponseFigures, ResponseSummary } from './first-response';
@@ -12,6 +12,7 @@ import type { AgentOnlineInterval, ReportEvent } from './report-event';
 import { type ReportOptions, type ReportOptionsInput, resolveReportOptions } from './report-options';
 import { ReportTallies } from './report-tallies';
 import type { StaffingSuggestion } from './staffing';
+import { finish, ROWS_PER_STEP, type Steps } from './steps';
 import type { SecondsSummary } from './stats';
 
 export interface ReportInput {
@@ -88,11 +89,36 @@ export function tallyFacts(
   optionsInput: ReportOptionsInput,
   presence?: readonly AgentOnlineInterval[],
 ): Report {
+  return finish(tallyFactsSteps(facts, optionsInput, presence));
+}
+
+/** `tallyFacts` in steps of `ROWS_PER_STEP` conversations, then the figures in steps. */
+export function* tallyFactsSteps(
+  facts: FactSet,
+  optionsInput: ReportOptionsInput,
+  presence?: readonly AgentOnlineInterval[],
+): Steps<Report> {
   const t = new ReportTallies(resolveReportOptions(optionsInput), facts.testAgents);
+  const list = facts.conversations;
+  for (let k = 0; k < list.length; k += ROWS_PER_STEP) {
+    addFacts(t, list, k, Math.min(list.length, k + ROWS_PER_STEP));
+    yield;
+  }
+  return yield* t.reportSteps(presence);
+}
+
+/** Conversations `[fromIndex, toIndex)` of the list into the tallies. */
+function addFacts(
+  t: ReportTallies,
+  list: readonly ConversationFacts[],
+  fromIndex: number,
+  toIndex: number,
+): void {
   const { zone, period, counts, firstResponses, averages, compliance, roundRates, daily, hours, agents } = t;
   const creditBotReplies = t.options.creditBotReplies;
 
-  for (const f of facts.conversations) {
+  for (let k = fromIndex; k < toIndex; k++) {
+    const f = list[k]!;
     counts.events += f.events;
     counts.duplicateEvents += f.duplicateEvents;
     counts.testAgentEvents += f.testAgentEvents;
@@ -137,5 +163,4 @@ export function tallyFacts(
       }
     }
   }
-  return t.report(presence);
 }

@@ -1,6 +1,7 @@
 import type { FirstResponseFacts } from './first-response';
 import type { TierTargets } from './report-options';
-import { rate, type SecondsSummary, summarizeMs } from './stats';
+import { rate, type SecondsSummary, summarizeMsSteps } from './stats';
+import { finish, type Steps } from './steps';
 
 export interface ComplianceCount {
   total: number;
@@ -73,7 +74,13 @@ export class ComplianceTally {
   }
 
   figures(): TierCompliance[] {
-    return Object.entries(this.tiers).map(([tier, targets]) => {
+    return finish(this.figureSteps());
+  }
+
+  /** `figures` in steps (a tier's first responses are up to a million durations at a month). */
+  *figureSteps(): Steps<TierCompliance[]> {
+    const out: TierCompliance[] = [];
+    for (const [tier, targets] of Object.entries(this.tiers)) {
       const count = (c: Counter): ComplianceCount => {
         const r = rate(c.within, c.total);
         return {
@@ -84,14 +91,15 @@ export class ComplianceTally {
         };
       };
       const first = this.first.get(tier)!;
-      return {
+      out.push({
         tier,
         targets,
         conversations: first.total,
-        firstHumanResponseSeconds: summarizeMs(this.firstMs.get(tier)!),
+        firstHumanResponseSeconds: yield* summarizeMsSteps(this.firstMs.get(tier)!),
         firstReply: count(first),
         replies: count(this.replies.get(tier)!),
-      };
-    });
+      });
+    }
+    return out;
   }
 }

@@ -1,4 +1,5 @@
 import type { ReportEvent } from './report-event';
+import { finish, type Steps } from './steps';
 
 /** A conversation ready for measuring: its events sorted, exclusions applied. */
 export interface Conversation {
@@ -81,7 +82,19 @@ export interface Group {
 /** Events by conversation, in order of first appearance; any spam-flagged event marks its conversation. */
 export function groupEvents(events: readonly ReportEvent[]): Map<string, Group> {
   const groups = new Map<string, Group>();
-  for (const e of events) {
+  addToGroups(groups, events, 0, events.length);
+  return groups;
+}
+
+/** `groupEvents` for events `[from, to)`, into `groups`. */
+function addToGroups(
+  groups: Map<string, Group>,
+  events: readonly ReportEvent[],
+  from: number,
+  to: number,
+): void {
+  for (let k = from; k < to; k++) {
+    const e = events[k]!;
     let group = groups.get(e.conversationId);
     if (group === undefined) {
       group = { events: [], spam: false };
@@ -90,7 +103,6 @@ export function groupEvents(events: readonly ReportEvent[]): Map<string, Group> 
     if (e.spam) group.spam = true;
     group.events.push(e);
   }
-  return groups;
 }
 
 /**
@@ -103,7 +115,23 @@ export function prepareConversations(
   events: readonly ReportEvent[],
   options: PrepareOptions,
 ): PreparedConversations {
-  const testAgents = testAgentsOf(events, options.testAgentIds);
+  return finish(prepareConversationsSteps(events, options));
+}
+
+/** Events per step of `prepareConversationsSteps`' passes over the log; conversations per step of its preparing. */
+const EVENTS_PER_STEP = 65_536;
+const CONVERSATIONS_PER_STEP = 512;
+
+/** `prepareConversations` in steps (a month is ~10 M events, ~1 M conversations). */
+export function* prepareConversationsSteps(
+  events: readonly ReportEvent[],
+  options: PrepareOptions,
+): Steps<PreparedConversations> {
+  const testAgents = new Set(options.testAgentIds);
+  for (let k = 0; k < events.length; k += EVENTS_PER_STEP) {
+    addTestAgents(testAgents, events, k, Math.min(events.length, k + EVENTS_PER_STEP));
+    yield;
+  }
 
   const counts = {
     events: events.length,
@@ -113,10 +141,16 @@ export function prepareConversations(
     testConversations: 0,
     conversationsWithoutCustomerMessage: 0,
   };
-  const groups = groupEvents(events);
+  const groups = new Map<string, Group>();
+  for (let k = 0; k < events.length; k += EVENTS_PER_STEP) {
+    addToGroups(groups, events, k, Math.min(events.length, k + EVENTS_PER_STEP));
+    yield;
+  }
   const conversations: Conversation[] = [];
   const unknownTiers: Record<string, number> = {};
+  let n = 0;
   for (const [id, group] of groups) {
+    if (++n % CONVERSATIONS_PER_STEP === 0) yield;
     const one = prepareOne(id, group.events, group.spam, testAgents);
     counts.duplicateEvents += one.duplicateEvents;
     counts.testAgentEvents += one.testAgentEvents;
@@ -187,8 +221,20 @@ export function prepareOne(
 /** The test agents of a log: the configured ones plus any agent on an event flagged `testAgent`. */
 export function testAgentsOf(events: readonly ReportEvent[], testAgentIds: readonly string[]): Set<string> {
   const testAgents = new Set(testAgentIds);
-  for (const e of events) if (e.testAgent && e.agentId !== undefined) testAgents.add(e.agentId);
+  addTestAgents(testAgents, events, 0, events.length);
   return testAgents;
+}
+
+function addTestAgents(
+  testAgents: Set<string>,
+  events: readonly ReportEvent[],
+  from: number,
+  to: number,
+): void {
+  for (let k = from; k < to; k++) {
+    const e = events[k]!;
+    if (e.testAgent && e.agentId !== undefined) testAgents.add(e.agentId);
+  }
 }
 
 /**

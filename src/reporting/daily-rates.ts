@@ -1,5 +1,6 @@
 import { type DailyWindow, inDailyWindow } from './report-options';
 import { rate } from './stats';
+import { finish, type Steps } from './steps';
 import type { LocalSlot } from './time-zone';
 
 /** Pinduoduo penalises a day under 50 % effective reply rate when ≥ 100 consumers asked. */
@@ -86,40 +87,46 @@ export class DailyRateTally {
   }
 
   figures(dateLabel: (day: number) => string): DayFigures[] {
-    const days = new Set([...this.days.keys(), ...this.dense.keys()]);
-    return [...days]
-      .sort((a, b) => a - b)
-      .map((day) => {
-        let asked = 0;
-        let answered = 0;
-        let consumers = 0;
-        let invalid = 0;
-        const count = (state: number) => {
-          if (state & ASKED) asked++;
-          if (state & ANSWERED) answered++;
-          if (state & ASKED_IN_WINDOW) consumers++;
-          if (state & INVALID) invalid++;
-        };
-        // A customer is in one of the two: a key always takes the same branch of `merge`.
-        for (const state of this.days.get(day)?.values() ?? []) count(state);
-        const bytes = this.dense.get(day);
-        if (bytes) for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) count(bytes[i]!);
-        const effectiveRate = rate(consumers - invalid, consumers);
-        return {
-          date: dateLabel(day),
-          customersAsked: asked,
-          customersAnswered: answered,
-          replyRate: rate(answered, asked),
-          effective: {
-            consumers,
-            invalid,
-            rate: effectiveRate,
-            belowPlatformThreshold:
-              consumers >= PLATFORM_MIN_CONSUMERS &&
-              effectiveRate !== null &&
-              effectiveRate < PLATFORM_MIN_RATE,
-          },
-        };
+    return finish(this.figureSteps(dateLabel));
+  }
+
+  /** `figures`, a step per day (a dense day is a pass over a byte per customer number). */
+  *figureSteps(dateLabel: (day: number) => string): Steps<DayFigures[]> {
+    const days = [...new Set([...this.days.keys(), ...this.dense.keys()])].sort((a, b) => a - b);
+    const out: DayFigures[] = [];
+    for (const day of days) {
+      let asked = 0;
+      let answered = 0;
+      let consumers = 0;
+      let invalid = 0;
+      const count = (state: number) => {
+        if (state & ASKED) asked++;
+        if (state & ANSWERED) answered++;
+        if (state & ASKED_IN_WINDOW) consumers++;
+        if (state & INVALID) invalid++;
+      };
+      // A customer is in one of the two: a key always takes the same branch of `merge`.
+      for (const state of this.days.get(day)?.values() ?? []) count(state);
+      const bytes = this.dense.get(day);
+      if (bytes) for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) count(bytes[i]!);
+      const effectiveRate = rate(consumers - invalid, consumers);
+      out.push({
+        date: dateLabel(day),
+        customersAsked: asked,
+        customersAnswered: answered,
+        replyRate: rate(answered, asked),
+        effective: {
+          consumers,
+          invalid,
+          rate: effectiveRate,
+          belowPlatformThreshold:
+            consumers >= PLATFORM_MIN_CONSUMERS &&
+            effectiveRate !== null &&
+            effectiveRate < PLATFORM_MIN_RATE,
+        },
       });
+      yield;
+    }
+    return out;
   }
 }

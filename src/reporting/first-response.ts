@@ -1,6 +1,7 @@
 import type { Conversation } from './conversations';
 import { UNKNOWN_AGENT } from './report-event';
-import { type SecondsSummary, summarizeMs } from './stats';
+import { type SecondsSummary, summarizeMsSteps } from './stats';
+import { finish, type Steps } from './steps';
 
 /** What the first-response figures need from one conversation (all times ms since the epoch). */
 export interface FirstResponseFacts {
@@ -112,13 +113,18 @@ export class FirstResponseTally {
   }
 
   figures(): FirstResponseFigures {
+    return finish(this.figureSteps());
+  }
+
+  /** `figures` in steps (each summary is over up to a million durations at a month). */
+  *figureSteps(): Steps<FirstResponseFigures> {
+    const any = yield* summarizeMsSteps(this.anyMs);
+    const human = yield* summarizeMsSteps(this.humanMs);
+    const fromHandoff = yield* summarizeMsSteps(this.fromHandoffMs);
     return {
-      firstResponseSeconds: { ...summarizeMs(this.anyMs), unanswered: this.unansweredAny },
-      firstHumanResponseSeconds: { ...summarizeMs(this.humanMs), unanswered: this.unansweredHuman },
-      firstHumanResponseFromHandoffSeconds: {
-        ...summarizeMs(this.fromHandoffMs),
-        unanswered: this.unansweredAfterHandoff,
-      },
+      firstResponseSeconds: { ...any, unanswered: this.unansweredAny },
+      firstHumanResponseSeconds: { ...human, unanswered: this.unansweredHuman },
+      firstHumanResponseFromHandoffSeconds: { ...fromHandoff, unanswered: this.unansweredAfterHandoff },
       resolvedByBot: this.resolvedByBot,
     };
   }

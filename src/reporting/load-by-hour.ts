@@ -1,5 +1,6 @@
 import type { FirstResponseFacts } from './first-response';
 import { median, toSecondsOrNull } from './stats';
+import { finish, type Steps } from './steps';
 import type { LocalSlot } from './time-zone';
 
 export interface HourLoad {
@@ -58,20 +59,30 @@ export class HourLoadTally {
   }
 
   figures(): HourLoad[] {
+    return finish(this.figureSteps());
+  }
+
+  /** `figures`, a step per hour (two medians each). */
+  *figureSteps(): Steps<HourLoad[]> {
     const days = this.observedDays();
     const peak = new Array<number>(24).fill(0);
     for (const [key, count] of this.perDayHour) {
       const h = ((key % 24) + 24) % 24;
       if (count > peak[h]!) peak[h] = count;
     }
-    return this.arrivals.map((arrivals, hour) => ({
-      hour,
-      arrivals,
-      humanArrivals: this.humanArrivals[hour]!,
-      humanArrivalsPerDay: days > 0 ? this.humanArrivals[hour]! / days : 0,
-      peakHumanArrivals: peak[hour]!,
-      firstResponseMedianSeconds: toSecondsOrNull(median(this.anyMs[hour]!)),
-      firstHumanResponseMedianSeconds: toSecondsOrNull(median(this.humanMs[hour]!)),
-    }));
+    const out: HourLoad[] = [];
+    for (let hour = 0; hour < 24; hour++) {
+      out.push({
+        hour,
+        arrivals: this.arrivals[hour]!,
+        humanArrivals: this.humanArrivals[hour]!,
+        humanArrivalsPerDay: days > 0 ? this.humanArrivals[hour]! / days : 0,
+        peakHumanArrivals: peak[hour]!,
+        firstResponseMedianSeconds: toSecondsOrNull(median(this.anyMs[hour]!)),
+        firstHumanResponseMedianSeconds: toSecondsOrNull(median(this.humanMs[hour]!)),
+      });
+      yield;
+    }
+    return out;
   }
 }

@@ -5,6 +5,7 @@ import { handleTimeOf } from './handle-time';
 import type { AgentOnlineInterval } from './report-event';
 import { type ReportOptionsInput, resolveReportOptions } from './report-options';
 import { ReportTallies } from './report-tallies';
+import { finish, ROWS_PER_STEP, type Steps } from './steps';
 import { DAY_MS, HOUR_MS } from './time-zone';
 
 const orNull = (t: number): number | null => (Number.isNaN(t) ? null : t);
@@ -21,41 +22,80 @@ export function tallyColumns(
   optionsInput: ReportOptionsInput,
   presence?: readonly AgentOnlineInterval[],
 ): Report {
-  const t = new ReportTallies(resolveReportOptions(optionsInput), testAgents, ids.size);
-  const { zone, counts, firstResponses, averages, compliance, roundRates, daily, hours, agents } = t;
-  const names = ids.names;
-  const name = (i: number): string | null => (i < 0 ? null : names[i]!);
-  const from = t.period.from ?? Number.NEGATIVE_INFINITY;
-  const to = t.period.to ?? Number.POSITIVE_INFINITY;
-  const creditBotReplies = t.options.creditBotReplies;
-  // Per string id, resolved once: the agent's counters (false: none, a test agent), the tier (null: unknown).
-  const slots = new Map<number, AgentAccumulator | false>();
-  const slot = (id: number): AgentAccumulator | undefined => {
+  return finish(tallyColumnsSteps(parts, ids, testAgents, optionsInput, presence));
+}
+
+/** `tallyColumns` in steps of `ROWS_PER_STEP` rows, then the figures in steps (`ReportTallies.reportSteps`). */
+export function* tallyColumnsSteps(
+  parts: readonly ColumnPart[],
+  ids: StringIds,
+  testAgents: readonly string[],
+  optionsInput: ReportOptionsInput,
+  presence?: readonly AgentOnlineInterval[],
+): Steps<Report> {
+  const tally = new ColumnTally(ids, testAgents, optionsInput);
+  for (const part of parts) {
+    const n = part.rows === null ? part.columns.size : part.rows.length;
+    for (let k = 0; k < n; k += ROWS_PER_STEP) {
+      tally.add(part, k, Math.min(n, k + ROWS_PER_STEP));
+      yield;
+    }
+  }
+  return yield* tally.tallies.reportSteps(presence);
+}
+
+/** The columnar tally of one report, fed a slice of a part at a time (`add`). */
+export class ColumnTally {
+  readonly tallies: ReportTallies;
+  private readonly names: readonly string[];
+  /** Per string id, resolved once: the agent's counters (false: none, a test agent), the tier (null: unknown). */
+  private readonly slots = new Map<number, AgentAccumulator | false>();
+  private readonly tiers = new Map<number, string | null>();
+
+  constructor(ids: StringIds, testAgents: readonly string[], optionsInput: ReportOptionsInput) {
+    // Customers are numbered below `ids.size` when the tally starts: every part was built before.
+    this.tallies = new ReportTallies(resolveReportOptions(optionsInput), testAgents, ids.size);
+    this.names = ids.names;
+  }
+
+  private name(i: number): string | null {
+    return i < 0 ? null : this.names[i]!;
+  }
+
+  private slot(id: number): AgentAccumulator | undefined {
     if (id < 0) return undefined;
-    let s = slots.get(id);
+    let s = this.slots.get(id);
     if (s === undefined) {
-      s = agents.slot(names[id]!) ?? false;
-      slots.set(id, s);
+      s = this.tallies.agents.slot(this.names[id]!) ?? false;
+      this.slots.set(id, s);
     }
     return s === false ? undefined : s;
-  };
-  const tiers = new Map<number, string | null>();
-  const tierOf = (id: number): string => {
-    let tier = tiers.get(id);
+  }
+
+  private tierOf(id: number): string {
+    const t = this.tallies;
+    let tier = this.tiers.get(id);
     if (tier === undefined) {
-      const named = name(id) ?? t.options.defaultTier;
+      const named = this.name(id) ?? t.options.defaultTier;
       tier = t.tierNames.has(named) ? named : null;
-      tiers.set(id, tier);
+      this.tiers.set(id, tier);
     }
     // Unknown tiers are counted conversation by conversation.
-    return tier ?? t.tierOf(name(id));
-  };
+    return tier ?? t.tierOf(this.name(id));
+  }
 
-  for (const part of parts) {
+  /** Tallies rows `[fromRow, toRow)` of a part: positions in its row list, or rows when it has none. */
+  add(part: ColumnPart, fromRow: number, toRow: number): void {
+    const t = this.tallies;
+    const { zone, counts, firstResponses, averages, compliance, roundRates, daily, hours } = t;
+    const from = t.period.from ?? Number.NEGATIVE_INFINITY;
+    const to = t.period.to ?? Number.POSITIVE_INFINITY;
+    const creditBotReplies = t.options.creditBotReplies;
+    const slot = (id: number) => this.slot(id);
+    const name = (i: number) => this.name(i);
     const c = part.columns;
     const rows = part.rows;
-    const n = rows === null ? c.size : rows.length;
-    for (let k = 0; k < n; k++) {
+    for (let k = fromRow; k < toRow; k++) {
       const i = rows === null ? k : rows[k]!;
       counts.events += c.events[i]!;
       counts.duplicateEvents += c.duplicateEvents[i]!;
@@ -66,7 +106,7 @@ export function tallyColumns(
       else if (status === 3) counts.conversationsWithoutCustomerMessage++;
       if (status !== 0) continue;
       counts.conversations++;
-      const tier = tierOf(c.tier[i]!);
+      const tier = this.tierOf(c.tier[i]!);
       const startAt = c.startAt[i]!;
 
       // Conversation-level figures belong to the period of the customer's first message.
@@ -168,5 +208,4 @@ export function tallyColumns(
       if (!Number.isNaN(day)) daily.merge(day, customer, flags);
     }
   }
-  return t.report(presence);
 }

@@ -6,6 +6,7 @@ import { inPeriod, type Period } from '../reporting/period';
 import { assignmentsOf } from '../reporting/reaction-time';
 import { segmentRounds } from '../reporting/rounds';
 import { toSeconds, toSecondsOrNull } from '../reporting/stats';
+import { finish, type Steps, sortSteps } from '../reporting/steps';
 import { createZoneClock } from '../reporting/time-zone';
 
 /** One conversation as a spreadsheet row: the figures the summary aggregates, for one chat. */
@@ -42,8 +43,19 @@ export function conversationRows(
   period: Period,
   info: (id: string) => { channel: string; closedAt: number | null } | undefined,
 ): ConversationRowFigures[] {
+  return finish(conversationRowsSteps(conversations, period, info));
+}
+
+/** `conversationRows` in steps of 512 conversations, then sorted in steps (`sortSteps`). */
+export function* conversationRowsSteps(
+  conversations: readonly Conversation[],
+  period: Period,
+  info: (id: string) => { channel: string; closedAt: number | null } | undefined,
+): Steps<ConversationRowFigures[]> {
   const rows: ConversationRowFigures[] = [];
+  let n = 0;
   for (const c of conversations) {
+    if (++n % 512 === 0) yield;
     if (!inPeriod(period, c.startAt)) continue;
     const facts = firstResponseOf(c);
     const activity = agentActivityOf(c.events);
@@ -89,7 +101,10 @@ export function conversationRows(
       closedAt: meta?.closedAt ?? null,
     });
   }
-  return rows.sort((a, b) => a.startedAt - b.startedAt || (a.conversationId < b.conversationId ? -1 : 1));
+  return yield* sortSteps(
+    rows,
+    (a, b) => a.startedAt - b.startedAt || (a.conversationId < b.conversationId ? -1 : 1),
+  );
 }
 
 export const CONVERSATION_CSV_COLUMNS = [

@@ -3,6 +3,7 @@ import type { ConversationFacts } from '../reporting/conversation-facts';
 import type { Conversation } from '../reporting/conversations';
 import { inPeriod, type Period } from '../reporting/period';
 import { rate } from '../reporting/stats';
+import { finish, ROWS_PER_STEP, type Steps } from '../reporting/steps';
 
 export interface OrderLite {
   order_id: string;
@@ -69,6 +70,16 @@ export function conversionOf(
   orders: readonly OrderLite[],
   windowHours: number,
 ): ConversionFigures {
+  return finish(conversionSteps(conversations, period, orders, windowHours));
+}
+
+/** `conversionOf` in steps of `ROWS_PER_STEP` conversations or orders. */
+export function* conversionSteps(
+  conversations: readonly (Conversation | ConversationFacts | ConversationStart)[],
+  period: Period,
+  orders: readonly OrderLite[],
+  windowHours: number,
+): Steps<ConversionFigures> {
   const windowMs = windowHours * 3_600_000;
   const byCustomer = new Map<string, { startAt: number; serving: string | null; writers: string[] }[]>();
   const agents = new Map<string, Tally>();
@@ -80,7 +91,9 @@ export function conversionOf(
     }
     return t;
   };
+  let n = 0;
   for (const c of conversations) {
+    if (++n % ROWS_PER_STEP === 0) yield;
     const entry = servingOf(c);
     if (entry === null || !inPeriod(period, entry.startAt)) continue;
     let list = byCustomer.get(c.customerId);
@@ -91,13 +104,17 @@ export function conversionOf(
     list.push(entry);
     if (entry.serving !== null) agent(entry.serving).served.add(c.customerId);
   }
-  for (const list of byCustomer.values()) list.sort((a, b) => a.startAt - b.startAt);
+  for (const list of byCustomer.values()) {
+    list.sort((a, b) => a.startAt - b.startAt);
+    if (++n % ROWS_PER_STEP === 0) yield;
+  }
 
   const buyers = new Set<string>();
   const unattributed = new Set<string>();
   let counted = 0;
   let cents = 0;
   for (const o of orders) {
+    if (++n % ROWS_PER_STEP === 0) yield;
     const list = byCustomer.get(o.customer_key);
     if (!list) continue;
     // The latest conversation started at or before the payment, if the payment is in its window.

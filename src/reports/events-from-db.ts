@@ -6,6 +6,7 @@ import { compareEvents } from '../reporting/conversations';
 import { type ReportEvent, UNKNOWN_AGENT } from '../reporting/report-event';
 import { type SpamRules, spamCheck } from '../shop/settings';
 import type { Database } from '../store/database';
+import type { Pacer } from './pacer';
 import { type ReportDb, reportDb } from './report-tables';
 
 /**
@@ -261,6 +262,8 @@ export interface LoadOptions {
   withIds?: boolean;
   /** Rows per time-window query (memory bound); default 6 h of events per query. */
   chunkMs?: number;
+  /** Lets the event loop in between rows (a month is millions); none: one stretch. */
+  pacer?: Pacer;
 }
 
 export interface LoadStats {
@@ -317,6 +320,7 @@ interface RowSource {
     params: readonly unknown[],
     withText: boolean,
     each: (row: RawRow) => void,
+    pacer?: Pacer,
   ): Promise<number>;
   close(): void;
 }
@@ -334,7 +338,7 @@ function rowSource(database: Database): RowSource {
     raw.pragma('busy_timeout = 5000');
     const statements = new Map<string, SQLite.Statement>();
     return {
-      async scan(where, params, withText, each) {
+      async scan(where, params, withText, each, pacer) {
         const text = selectRaw(withText) + where;
         let stmt = statements.get(text);
         if (!stmt) {
@@ -342,9 +346,11 @@ function rowSource(database: Database): RowSource {
           statements.set(text, stmt);
         }
         let n = 0;
+        // The iterator stays open across turns: this connection is the scan's own, read-only.
         for (const row of stmt.iterate(...params) as IterableIterator<RawRow>) {
           each(row);
           n++;
+          if (pacer?.due()) await pacer.turn();
         }
         return n;
       },
@@ -354,13 +360,14 @@ function rowSource(database: Database): RowSource {
   if (database.dialect === 'postgres' && database.pg) {
     const pool = database.pg.pool;
     return {
-      async scan(where, params, withText, each) {
+      async scan(where, params, withText, each, pacer) {
         let i = 0;
         const text = selectRaw(withText) + where.replace(/\?/g, () => `$${++i}`);
         const r = await pool.query<RawRow>({ text, values: [...params], rowMode: 'array' });
         for (const row of r.rows) {
           row[5] = Number(row[5]);
           each(row);
+          if (pacer?.due()) await pacer.turn();
         }
         return r.rows.length;
       },
@@ -390,6 +397,7 @@ export async function loadConversations(
   const spamRules = rulesActive(options.spamRules);
   const withText = spamRules !== undefined;
   const withIds = options.withIds ?? false;
+  const pacer = options.pacer;
   const lo = from - MARGIN_MS;
   const hi = to + MARGIN_MS;
   const chunk = options.chunkMs ?? 6 * 3_600_000;
@@ -403,49 +411,67 @@ export async function loadConversations(
     for (let a = lo; a < hi; a += chunk) {
       const b = Math.min(hi, a + chunk);
       stats.queries++;
-      stats.rowsScanned += await source.scan('at >= ? AND at < ?', [a, b], withText, (r) => {
-        let c = all.get(r[0]);
-        if (c === undefined) {
-          c = newLoadedConversation({ conversation_id: r[0], customer_key: r[1], channel: r[2] });
-          all.set(r[0], c);
-        }
-        add(c, r);
-        if (r[3] === 'message.received' && r[5] >= from && r[5] < to) asked.add(r[0]);
-      });
+      stats.rowsScanned += await source.scan(
+        'at >= ? AND at < ?',
+        [a, b],
+        withText,
+        (r) => {
+          let c = all.get(r[0]);
+          if (c === undefined) {
+            c = newLoadedConversation({ conversation_id: r[0], customer_key: r[1], channel: r[2] });
+            all.set(r[0], c);
+          }
+          add(c, r);
+          if (r[3] === 'message.received' && r[5] >= from && r[5] < to) asked.add(r[0]);
+        },
+        pacer,
+      );
     }
     const conversations = new Map<string, LoadedConversation>();
-    for (const id of asked) conversations.set(id, all.get(id)!);
+    for (const id of asked) {
+      conversations.set(id, all.get(id)!);
+      if (pacer?.due()) await pacer.turn();
+    }
     all.clear();
 
     // Conversation rows: one range on started_at for most, by id for the few that started earlier.
-    const missing = new Set(conversations.keys());
     const apply = (r: ConversationRowLite) => {
       const c = conversations.get(r.id);
-      if (!c) return;
-      applyConversationRow(c, r);
-      missing.delete(r.id);
+      if (c) applyConversationRow(c, r);
     };
-    for (let a = lo; a < to; a += chunk * 4) {
+    for (let a = lo; a < to; a += chunk) {
       const rows = await conversationColumns(db)
         .where('started_at', '>=', a)
-        .where('started_at', '<', Math.min(to, a + chunk * 4))
+        .where('started_at', '<', Math.min(to, a + chunk))
         .execute();
       stats.queries++;
-      for (const r of rows) apply(r);
+      for (const r of rows) {
+        apply(r);
+        if (pacer?.due()) await pacer.turn();
+      }
     }
-    const early = [...missing];
+    // Those without their row yet (a row always has `started_at`).
+    const early: string[] = [];
+    for (const c of conversations.values()) {
+      if (c.startedAt === null) early.push(c.id);
+      if (pacer?.due()) await pacer.turn();
+    }
     for (let i = 0; i < early.length; i += ID_CHUNK) {
       const rows = await conversationColumns(db)
         .where('id', 'in', early.slice(i, i + ID_CHUNK))
         .execute();
       stats.queries++;
       for (const r of rows) apply(r);
+      if (pacer?.due()) await pacer.turn();
     }
 
     // Head: events before the scan of conversations that started before it.
-    const head = [...conversations.values()]
-      .filter((c) => c.startedAt === null || c.startedAt < lo)
-      .map((c) => c.id);
+    const head: string[] = [];
+    const tail: string[] = [];
+    for (const c of conversations.values()) {
+      if (c.startedAt === null || c.startedAt < lo) head.push(c.id);
+      if (pacer?.due()) await pacer.turn();
+    }
     stats.headFetched = head.length;
     for (let i = 0; i < head.length; i += ID_CHUNK) {
       const ids = head.slice(i, i + ID_CHUNK);
@@ -455,11 +481,17 @@ export async function loadConversations(
         [...ids, lo],
         withText,
         (r) => add(conversations.get(r[0])!, r),
+        pacer,
       );
+      // A chunk may match no row at all: a turn between chunks too.
+      if (pacer?.due()) await pacer.turn();
     }
 
     // Tail: events after the scan of conversations that may still have had some.
-    const tail = [...conversations.values()].filter((c) => mayContinueAfter(c, hi)).map((c) => c.id);
+    for (const c of conversations.values()) {
+      if (mayContinueAfter(c, hi)) tail.push(c.id);
+      if (pacer?.due()) await pacer.turn();
+    }
     stats.tailFetched = tail.length;
     for (let i = 0; i < tail.length; i += ID_CHUNK) {
       const ids = tail.slice(i, i + ID_CHUNK);
@@ -469,7 +501,11 @@ export async function loadConversations(
         [...ids, hi],
         withText,
         (r) => add(conversations.get(r[0])!, r),
+        pacer,
       );
+      // Most of these chunks match no row (the conversation ended before the scan's end): a turn
+      // between chunks, not only between rows (a month is ~2 000 such queries, ~1 s).
+      if (pacer?.due()) await pacer.turn();
     }
 
     await applyManualFlags(db, conversations);
@@ -574,6 +610,7 @@ export async function loadConversationsWhole(
   database: Database,
   ids: readonly string[],
   spamRules: SpamRules | undefined,
+  pacer?: Pacer,
 ): Promise<Map<string, LoadedConversation>> {
   const db = reportDb(database);
   const rules = rulesActive(spamRules);
@@ -594,13 +631,14 @@ export async function loadConversationsWhole(
           }
           addEvent(c, r[3], r[4], r[5], r[6], r[7], undefined, rules);
         },
+        pacer,
       );
       for (const r of await conversationColumns(db).where('id', 'in', slice).execute()) {
         const c = out.get(r.id);
         if (c) applyConversationRow(c, r);
       }
       // Settling reads a day this way in the background: let requests in between chunks.
-      await yieldToLoop();
+      await (pacer ? pacer.turn() : yieldToLoop());
     }
   } finally {
     source.close();

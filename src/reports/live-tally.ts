@@ -18,6 +18,7 @@ import {
   rulesActive,
 } from './events-from-db';
 import type { Database } from '../store/database';
+import { Pacer } from './pacer';
 import type { ReportDb } from './report-tables';
 
 /** What the live figures need from one conversation, computed by the engine's own functions. */
@@ -69,6 +70,8 @@ export interface LiveTallyDeps {
   dialect: 'sqlite' | 'postgres';
   config: { readonly current: CompiledContent };
   log: Logger;
+  /** Longest stretch of a refresh before the event loop gets a turn (pacer.ts; the first one loads a day). */
+  sliceMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -124,6 +127,7 @@ export class LiveTally {
   }
 
   private async run(now: number): Promise<void> {
+    const pacer = new Pacer(this.deps.sliceMs);
     const settings = this.deps.config.current.settings;
     const agents = await this.deps.db.selectFrom('agents').select(['id', 'test']).execute();
     const testAgentIds = agents
@@ -139,7 +143,7 @@ export class LiveTally {
     const rulesKey = JSON.stringify(settings.spam);
     if (this.watermark < 0 || rulesKey !== this.rulesKey || settings.calendar.timezone !== this.zone) {
       this.rulesKey = rulesKey;
-      await this.init(now, settings.spam, settings.calendar.timezone);
+      await this.init(now, settings.spam, settings.calendar.timezone, pacer);
     } else {
       await this.poll();
       await this.pollFlags(now);
@@ -149,11 +153,12 @@ export class LiveTally {
       if (!e.dirty) continue;
       e.derived = derive(e.conversation, this.testAgentIds);
       e.dirty = false;
+      if (pacer.due()) await pacer.turn();
     }
   }
 
   /** Loads every conversation with a customer message since the scope start, whole. */
-  private async init(now: number, rules: SpamRules, zone: string): Promise<void> {
+  private async init(now: number, rules: SpamRules, zone: string, pacer: Pacer): Promise<void> {
     this.entries.clear();
     this.seen.clear();
     this.rules = rules;
@@ -169,8 +174,10 @@ export class LiveTally {
       to: now + 1,
       spamRules: rules,
       withIds: true,
+      pacer,
     });
     for (const c of conversations.values()) {
+      if (pacer.due()) await pacer.turn();
       this.entries.set(c.id, { conversation: c, derived: null, dirty: true, lastAt: lastAtOf(c) });
       // PostgreSQL polls re-read the last sequence numbers: what was just loaded is not new.
       if (this.deps.database.dialect === 'postgres') {

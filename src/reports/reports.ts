@@ -20,6 +20,8 @@ export interface ReportsDeps {
   alertWebhook?: string | undefined;
   /** How often the rolling first-response alert is checked once started (default 30 s). */
   alertEveryMs?: number;
+  /** Longest stretch of report or settling work before the event loop gets a turn (pacer.ts; default 10 ms). */
+  reportSliceMs?: number;
 }
 
 /** The reports of one running app: service, live tally, alert monitor and the presence log. */
@@ -36,6 +38,7 @@ export class Reports {
       config: deps.config,
       clock: deps.clock,
       log: deps.log,
+      ...(deps.reportSliceMs !== undefined ? { sliceMs: deps.reportSliceMs } : {}),
     });
     this.tally = new LiveTally({
       database: deps.database,
@@ -43,6 +46,7 @@ export class Reports {
       dialect: deps.database.dialect,
       config: deps.config,
       log: deps.log,
+      ...(deps.reportSliceMs !== undefined ? { sliceMs: deps.reportSliceMs } : {}),
     });
     this.monitor = new FirstResponseMonitor({
       db,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { measureConversations } from '../reporting/conversation-facts';
 import type { Logger } from '../shared/log';
 import type { SpamRules } from '../shop/settings';
@@ -13,6 +12,7 @@ import {
   loadConversationsWhole,
   rulesActive,
 } from './events-from-db';
+import { Pacer } from './pacer';
 import { type ReportDb, type ReportFactDaysTable, reportDb } from './report-tables';
 
 /**
@@ -41,8 +41,8 @@ export const GRACE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 /** Conversations per stored block (a row of a few hundred kB). */
 const BLOCK_SIZE = 4000;
-/** Conversations measured between two yields to the event loop. */
-const MEASURE_SLICE = 1000;
+/** Conversations read from the log and measured together when settling. */
+const MEASURE_SLICE = 2000;
 /** PostgreSQL hands out `seq` before commit: re-read this many below the watermark (as the live tally does). */
 const PG_SEQ_MARGIN = 1000;
 /** Bump when the facts or their encoding change: older days are then re-settled. */
@@ -101,13 +101,18 @@ export interface SettledPart {
 
 /** What a report reads: settled facts of the period, pending ids, and where the event log takes over. */
 export interface SettledRead {
-  /** Settled conversations with a customer message in the period, as columns (strings: `FactSettler.strings`). */
+  /** Settled conversations with a customer message in the period, as columns (strings numbered by `strings`). */
   settled: SettledPart[];
   /** Pending conversations of the settled days (any period: the caller filters after reading them). */
   pending: string[];
   /** From here on the event log is read as before; -Infinity: nothing settled is usable. */
   horizon: number;
   blocks: number;
+  /**
+   * The numbering of the strings in `settled`: the settler's as of this read. A report keeps it
+   * while it works, in turns (pacer.ts), even if a later read starts a new numbering meanwhile.
+   */
+  strings: StringIds;
 }
 
 export interface SettleStats {
@@ -148,8 +153,15 @@ export class FactSettler {
       context: () => Promise<FactContext>;
       /** Decoded conversations kept in memory (default 2 M, ~1 GB); 0 decodes every block on every report. */
       cacheConversations?: number;
+      /** Longest stretch of work before the event loop gets a turn (`Pacer`; default 10 ms, Infinity: never). */
+      sliceMs?: number;
     },
   ) {}
+
+  /** A pacer for one piece of work (settling, a read, a warm-up): see pacer.ts. */
+  pacer(): Pacer {
+    return new Pacer(this.deps.sliceMs);
+  }
 
   private get cacheLimit(): number {
     return this.deps.cacheConversations ?? 2_000_000;
@@ -225,6 +237,7 @@ export class FactSettler {
    */
   async settleAll(): Promise<SettleStats> {
     const started = performance.now();
+    const pacer = this.pacer();
     const total: SettleStats = { days: 0, conversations: 0, settled: 0, pending: 0, events: 0, ms: 0 };
     const context = await this.deps.context();
     await this.exclusive(() => this.checkLate());
@@ -235,7 +248,7 @@ export class FactSettler {
     if (first?.at === null || first?.at === undefined) return total;
     const now = this.deps.clock();
     for (let day = dayOf(Number(first.at)); day <= dayOf(now - GRACE_MS) && !this.stopped; day += DAY_MS) {
-      const s = await this.exclusive(() => this.settleDay(day, context, now));
+      const s = await this.exclusive(() => this.settleDay(day, context, now, pacer));
       if (s) {
         total.days++;
         total.conversations += s.conversations;
@@ -243,7 +256,8 @@ export class FactSettler {
         total.pending += s.pending;
         total.events += s.events;
       }
-      await yieldToLoop();
+      // Between days the lock is free: a report waiting for it goes first.
+      await pacer.turn();
     }
     total.ms = performance.now() - started;
     return total;
@@ -253,7 +267,12 @@ export class FactSettler {
    * Brings one day up to date: from scratch when it is stale or of another context, else the
    * conversations started since `covered_to` plus the pending ones. Null: nothing to do.
    */
-  private async settleDay(day: number, context: FactContext, now: number): Promise<SettleStats | null> {
+  private async settleDay(
+    day: number,
+    context: FactContext,
+    now: number,
+    pacer: Pacer,
+  ): Promise<SettleStats | null> {
     const started = performance.now();
     const row = await this.db
       .selectFrom('report_fact_days')
@@ -268,24 +287,32 @@ export class FactSettler {
     if (keep && from >= limit && Number(row.settled_at) > now - GRACE_MS) return null;
 
     const ids = [...pending];
-    if (from < limit)
-      for (const c of await conversationsStartedIn(this.deps.database, from, limit)) ids.push(c.id);
-    const loaded = await loadConversationsWhole(this.deps.database, ids, context.spamRules);
+    // A quarter of a day per query: a day's rows at once are tens of ms of synchronous reading.
+    for (let a = from; a < limit; a += DAY_MS / 4) {
+      const b = Math.min(limit, a + DAY_MS / 4);
+      for (const c of await conversationsStartedIn(this.deps.database, a, b)) ids.push(c.id);
+      await pacer.pace();
+    }
     const settled: SettledConversation[] = [];
     const stillPending: string[] = [];
     let events = 0;
-    let i = 0;
-    for (const id of ids) {
-      const c = loaded.get(id);
-      // A row without any event the reports read: never in a report.
-      if (c === undefined) continue;
-      events += c.events.length;
-      if (!isSettled(c, now)) stillPending.push(id);
-      else {
-        const s = settledOf(c, context.testAgentIds);
-        if (s) settled.push(s);
+    // Read and measured a slice at a time: only a slice's events are alive at once (the collector's
+    // pauses grow with what survives), in the same order as the whole day at once.
+    for (let i = 0; i < ids.length; i += MEASURE_SLICE) {
+      const slice = ids.slice(i, i + MEASURE_SLICE);
+      const loaded = await loadConversationsWhole(this.deps.database, slice, context.spamRules, pacer);
+      for (const id of slice) {
+        if (pacer.due()) await pacer.turn();
+        const c = loaded.get(id);
+        // A row without any event the reports read: never in a report.
+        if (c === undefined) continue;
+        events += c.events.length;
+        if (!isSettled(c, now)) stillPending.push(id);
+        else {
+          const s = settledOf(c, context.testAgentIds);
+          if (s) settled.push(s);
+        }
       }
-      if (++i % MEASURE_SLICE === 0) await yieldToLoop();
     }
     if (keep && settled.length === 0 && from >= limit && sameIds(pending, stillPending)) return null;
 
@@ -315,7 +342,7 @@ export class FactSettler {
         n: part.length,
         data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
       });
-      await yieldToLoop();
+      await pacer.pace();
     }
     const values: ReportFactDaysTable = {
       day_start: day,
@@ -452,7 +479,7 @@ export class FactSettler {
    * For a report over `[from, to)`: catches up with the log, re-settles the stale days before `to`
    * (a late event or a spam flag costs one day's measuring once), then reads what is settled.
    */
-  async read(from: number, to: number, context: FactContext): Promise<SettledRead> {
+  async read(from: number, to: number, context: FactContext, pacer = this.pacer()): Promise<SettledRead> {
     await this.exclusive(() => this.checkLate());
     const now = this.deps.clock();
     const stale = await this.db
@@ -464,13 +491,13 @@ export class FactSettler {
       .execute();
     for (const d of stale) {
       try {
-        await this.exclusive(() => this.settleDay(Number(d.day_start), context, now));
+        await this.exclusive(() => this.settleDay(Number(d.day_start), context, now, pacer));
       } catch (e) {
         // Another instance settling the same day: it stays stale and the report reads the log from there.
         this.deps.log.warn('report facts: re-settling a stale day failed', { err: String(e) });
       }
     }
-    return this.exclusive(() => this.readSettled(from, to, context));
+    return this.exclusive(() => this.readSettled(from, to, context, pacer));
   }
 
   /**
@@ -481,6 +508,7 @@ export class FactSettler {
   async current(
     ids: readonly string[],
     context: FactContext,
+    pacer = this.pacer(),
   ): Promise<Map<string, SettledConversation | null>> {
     if (this.recentContext !== context.key) {
       this.recent.clear();
@@ -488,12 +516,11 @@ export class FactSettler {
     }
     const missing = ids.filter((id) => !this.recent.has(id));
     if (missing.length > 0) {
-      const loaded = await loadConversationsWhole(this.deps.database, missing, context.spamRules);
-      let i = 0;
+      const loaded = await loadConversationsWhole(this.deps.database, missing, context.spamRules, pacer);
       for (const id of missing) {
         const c = loaded.get(id);
         this.recent.set(id, c ? settledOf(c, context.testAgentIds) : null);
-        if (++i % MEASURE_SLICE === 0) await yieldToLoop();
+        if (pacer.due()) await pacer.turn();
       }
     }
     const out = new Map<string, SettledConversation | null>();
@@ -506,8 +533,8 @@ export class FactSettler {
     return out;
   }
 
-  /** Decoded blocks, from the cache or read and decoded (one query per day). */
-  private async blocks(wanted: { day: number; block: number }[]): Promise<ColumnBlock[]> {
+  /** Decoded blocks, from the cache or read and decoded (one query per block). */
+  private async blocks(wanted: { day: number; block: number }[], pacer: Pacer): Promise<ColumnBlock[]> {
     const missing = new Map<number, number[]>();
     for (const b of wanted) {
       const hit = this.cache.get(keyOf(b));
@@ -523,17 +550,21 @@ export class FactSettler {
     }
     const decoded = new Map<string, ColumnBlock>();
     for (const [day, blocks] of missing) {
-      const rows = await this.db
-        .selectFrom('report_fact_blocks')
-        .select(['day_start', 'block', 'data'])
-        .where('day_start', '=', day)
-        .where('block', 'in', blocks)
-        .execute();
-      for (const r of rows) {
-        const block = decodeBlock(r.data, this.ids);
-        const key = keyOf({ day, block: Number(r.block) });
-        decoded.set(key, block);
-        this.remember(key, block);
+      // A block per query: a day's blocks at once are ~10 MB read in one synchronous stretch.
+      for (const block of blocks) {
+        const rows = await this.db
+          .selectFrom('report_fact_blocks')
+          .select(['day_start', 'block', 'data'])
+          .where('day_start', '=', day)
+          .where('block', '=', block)
+          .execute();
+        for (const r of rows) {
+          const decodedBlock = decodeBlock(r.data, this.ids);
+          const key = keyOf({ day, block: Number(r.block) });
+          decoded.set(key, decodedBlock);
+          this.remember(key, decodedBlock);
+        }
+        await pacer.pace();
       }
     }
     const out: ColumnBlock[] = [];
@@ -546,6 +577,7 @@ export class FactSettler {
 
   /** Reads and decodes the blocks of the days since `since` into the cache, a block at a time. */
   async warm(context: FactContext, since: number): Promise<number> {
+    const pacer = this.pacer();
     const rows = await this.db
       .selectFrom('report_fact_blocks')
       .innerJoin('report_fact_days', 'report_fact_days.day_start', 'report_fact_blocks.day_start')
@@ -561,19 +593,32 @@ export class FactSettler {
       if (this.stopped) break;
       const b = { day: Number(r.day), block: Number(r.block) };
       if (this.cache.has(keyOf(b))) continue;
-      n += (await this.exclusive(() => this.blocks([b])))[0]?.columns.size ?? 0;
-      await yieldToLoop();
+      n += (await this.exclusive(() => this.blocks([b], pacer)))[0]?.columns.size ?? 0;
+      // Between blocks the lock is free: a report waiting for it goes first.
+      await pacer.turn();
     }
     return n;
   }
 
-  private async readSettled(from: number, to: number, context: FactContext): Promise<SettledRead> {
-    const none: SettledRead = { settled: [], pending: [], horizon: Number.NEGATIVE_INFINITY, blocks: 0 };
+  private async readSettled(
+    from: number,
+    to: number,
+    context: FactContext,
+    pacer: Pacer,
+  ): Promise<SettledRead> {
     if (this.ids.size > MAX_STRINGS) {
       this.cache.clear();
       this.cachedConversations = 0;
       this.ids = new StringIds();
     }
+    const strings = this.ids;
+    const none: SettledRead = {
+      settled: [],
+      pending: [],
+      horizon: Number.NEGATIVE_INFINITY,
+      blocks: 0,
+      strings,
+    };
     const days = await this.db
       .selectFrom('report_fact_days')
       .select(['day_start', 'context', 'state', 'covered_to', 'pending'])
@@ -609,7 +654,10 @@ export class FactSettler {
       .orderBy('day_start')
       .orderBy('block')
       .execute();
-    const blocks = await this.blocks(rows.map((r) => ({ day: Number(r.day_start), block: Number(r.block) })));
+    const blocks = await this.blocks(
+      rows.map((r) => ({ day: Number(r.day_start), block: Number(r.block) })),
+      pacer,
+    );
     const settled: SettledPart[] = [];
     for (const block of blocks) {
       const c = block.columns;
@@ -617,8 +665,9 @@ export class FactSettler {
       let n = 0;
       for (let i = 0; i < c.size; i++) if (rowHasCustomerMessageIn(c, i, from, to)) keep[n++] = i;
       if (n > 0) settled.push({ block, rows: n === c.size ? null : keep.slice(0, n) });
+      await pacer.pace();
     }
-    return { settled, pending, horizon, blocks: rows.length };
+    return { settled, pending, horizon, blocks: rows.length, strings };
   }
 }
 

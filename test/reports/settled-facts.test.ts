@@ -4,6 +4,7 @@ import { reportDb } from '../../src/reports/report-tables';
 import { startTestApp, type TestApp } from '../support/app';
 import { storageKinds } from '../support/storage';
 import { BASE, generate, HOUR } from './edge-log';
+import { seedLog } from './seed-log';
 
 /**
  * Settled facts must never change a figure: every report here is computed twice, from settled facts
@@ -40,54 +41,7 @@ describe.each(storageKinds())('settled facts give the figures of the event log o
 
   beforeAll(async () => {
     app = await startTestApp(kind, {}, { clock: () => clock.now });
-    const db = app.services.database.db;
-    for (let i = 0; i < log.conversations.length; i += 200)
-      await db
-        .insertInto('conversations')
-        .values(log.conversations.slice(i, i + 200))
-        .execute();
-    // Only what happened up to "now" is in the log yet.
-    const past = log.events.filter((e) => e.at <= clock.now);
-    for (let i = 0; i < past.length; i += 500)
-      await db
-        .insertInto('events')
-        .values(past.slice(i, i + 500))
-        .execute();
-    // The log's agents, as the app has them (the agent filter and test flags read these rows).
-    for (const id of ['a1', 'a2', 'a3', 'a4'])
-      await db
-        .insertInto('agents')
-        .values({
-          id,
-          login: id,
-          name: id,
-          password_hash: 'x',
-          role: 'agent',
-          level: 'regular',
-          rank: 100,
-          cap: 8,
-          groups: '[]',
-          test: 0,
-          status: 'offline',
-          active_count: 0,
-          last_assigned_at: null,
-          status_changed_at: BASE,
-          overdue_in_row: 0,
-          created_at: BASE,
-        })
-        .execute();
-    await reportDb(app.services.database)
-      .insertInto('orders')
-      .values(
-        log.conversations.slice(0, 40).map((c, i) => ({
-          order_id: `o${i}`,
-          customer_key: c.customer_key,
-          paid_at: Number(c.started_at) + HOUR,
-          amount_cents: 1000 + i,
-          created_at: Number(c.started_at) + HOUR,
-        })),
-      )
-      .execute();
+    await seedLog(app.services.database, log, clock.now);
     const deps = {
       database: app.services.database,
       config: app.services.config,
