@@ -6,15 +6,8 @@
  *
  *   npx tsx bench/lib/pipeline-alloc.ts [messages=10000] [inFlight=50] [top=30]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildServices } from '../../src/services';
-import { createLogger } from '../../src/shared/log';
-import { realisticMessage } from './messages';
-import { benchEnv } from './pack';
-import { Rng } from './rng';
+import { inProcessPipeline } from './in-process';
 import { fmtInt } from './stats';
 
 interface SampleNode {
@@ -26,25 +19,7 @@ interface SampleNode {
 const count = Number(process.argv[2] ?? 10_000);
 const inFlight = Number(process.argv[3] ?? 50);
 const top = Number(process.argv[4] ?? 30);
-const dataDir = mkdtempSync(join(tmpdir(), 'firstreply-alloc-'));
-const services = await buildServices({ env: benchEnv(dataDir).env, log: createLogger('silent') });
-const rng = new Rng(5);
-const run = async (n: number) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < n) {
-        const i = next++;
-        await services.handleMessage({
-          channel: 'api',
-          customerId: `p-${i % 10_000}`,
-          text: realisticMessage(rng),
-        });
-      }
-    }),
-  );
-  await services.store.flushed();
-};
+const { run, close } = await inProcessPipeline(inFlight);
 await run(Math.min(5000, count)); // warm-up
 
 const session = new Session();
@@ -79,5 +54,4 @@ console.log(
 for (const [fn, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   console.log(`${fmtInt(bytes / count).padStart(8)} B/msg  ${fn}`);
 }
-await services.close();
-rmSync(dataDir, { recursive: true, force: true });
+await close();
