@@ -110,7 +110,8 @@ describe('agent workspace in Chromium', () => {
 
     await status.selectOption('online');
     await expect.poll(async () => (await app.services.routingStore.agent(agentId))?.status).toBe('online');
-    expect(await agentPage.locator('.hint.warn').isVisible()).toBe(false);
+    // The server may store the status before the page has its answer: wait for the page.
+    await expect.poll(() => agentPage.locator('.hint.warn').isVisible()).toBe(false);
   });
 
   it('a customer asking for a person in the widget appears in the agent’s list without a reload', async () => {
