@@ -5,7 +5,7 @@ import { prepareConversations, prepareConversationsSteps } from '../../src/repor
 import { columnsOf, StringIds } from '../../src/reporting/fact-columns';
 import { finish, type Steps, sortSteps } from '../../src/reporting/steps';
 import { tallyColumns, tallyColumnsSteps } from '../../src/reporting/tally-columns';
-import { BASE, generate, HOUR } from '../reports/edge-log';
+import { BASE, generate, HOUR, rng, settledItems } from '../reports/edge-log';
 
 /**
  * The engine's long work in steps (src/reporting/steps.ts): it stops often, and stopping changes
@@ -22,27 +22,13 @@ function stepThrough<T>(steps: Steps<T>): { value: T; stops: number } {
   }
 }
 
-function rng(seed: number) {
-  let x = seed;
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return x / 2_147_483_648;
-  };
-}
-
 describe('engine steps', () => {
   const log = generate(500, 7);
   const options = { timeZone: 'Asia/Shanghai', from: BASE + 24 * HOUR, to: BASE + 72 * HOUR };
 
   it('tally columns in steps: many stops, the same report', () => {
     const facts = measureConversations(log.expected);
-    const items = facts.conversations.map((f, i) => ({
-      facts: f,
-      channel: i % 3 === 0 ? 'web' : 'api',
-      rowTier: null,
-      group: null,
-      mentions: [],
-    }));
+    const items = settledItems(facts);
     const ids = new StringIds();
     const parts = [0, 200, 400].map((at) => ({
       columns: columnsOf(items.slice(at, at + 200), ids),

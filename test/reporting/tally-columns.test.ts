@@ -5,7 +5,7 @@ import { columnsOf, StringIds } from '../../src/reporting/fact-columns';
 import type { ReportOptionsInput } from '../../src/reporting/report-options';
 import { percentileOf, percentileOfSorted, sortedCopy, summarizeMs } from '../../src/reporting/stats';
 import { tallyColumns } from '../../src/reporting/tally-columns';
-import { BASE, generate, HOUR } from '../reports/edge-log';
+import { BASE, generate, HOUR, settledItems, withTestAgentsAndSpam } from '../reports/edge-log';
 
 /**
  * The columnar tally gives exactly what the object tally gives over the same facts, whatever the
@@ -13,10 +13,7 @@ import { BASE, generate, HOUR } from '../reports/edge-log';
  */
 describe('tallyColumns', () => {
   const log = generate(500, 7);
-  // Test agents and spam on the events, as an imported log has them.
-  const events = log.expected.map((e, i) =>
-    e.agentId === 'a4' && i % 2 === 0 ? { ...e, testAgent: true } : i === 40 ? { ...e, spam: true } : e,
-  );
+  const events = withTestAgentsAndSpam(log.expected);
   const options: ReportOptionsInput[] = [
     {},
     { timeZone: 'Asia/Shanghai', from: BASE + 24 * HOUR, to: BASE + 72 * HOUR },
@@ -40,13 +37,7 @@ describe('tallyColumns', () => {
 
   it.each(options)('equals tallyFacts (%j)', (o) => {
     const facts = measureConversations(events, { testAgentIds: o.testAgentIds ?? [] });
-    const items = facts.conversations.map((f, i) => ({
-      facts: f,
-      channel: i % 3 === 0 ? 'web' : 'api',
-      rowTier: null,
-      group: null,
-      mentions: [],
-    }));
+    const items = settledItems(facts);
     const want = tallyFacts(facts, o);
     expect(want).toEqual(buildReport({ events }, o));
     expect(want.overall.conversations).toBeGreaterThan(0);

@@ -1,3 +1,5 @@
+import type { SettledConversation } from '../../src/reports/facts-codec';
+import type { ConversationFacts } from '../../src/reporting/conversation-facts';
 import type { ReportEvent } from '../../src/reporting/report-event';
 import { newConversation } from '../../src/store/rows';
 import type { ConversationsTable, EventsTable } from '../../src/store/tables';
@@ -12,7 +14,8 @@ export const HOUR = 3_600_000;
 const AGENTS = ['a1', 'a2', 'a3', 'a4'];
 const TIERS = ['urgent', 'general', 'complex', null, 'legacy'];
 
-function rng(seed: number) {
+/** A small seeded generator: the same log for the same seed. */
+export function rng(seed: number) {
   let x = seed;
   return () => {
     x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -152,4 +155,22 @@ export function generate(count: number, seed: number): Generated {
     out.expected.push(...expected);
   }
   return out;
+}
+
+/** Test agents and spam on the events, as an imported log has them. */
+export function withTestAgentsAndSpam(events: readonly ReportEvent[]): ReportEvent[] {
+  return events.map((e, i) =>
+    e.agentId === 'a4' && i % 2 === 0 ? { ...e, testAgent: true } : i === 40 ? { ...e, spam: true } : e,
+  );
+}
+
+/** The facts as the settle job stores them, on two channels and without row tier, group or mentions. */
+export function settledItems(facts: { conversations: readonly ConversationFacts[] }): SettledConversation[] {
+  return facts.conversations.map((f, i) => ({
+    facts: f,
+    channel: i % 3 === 0 ? 'web' : 'api',
+    rowTier: null,
+    group: null,
+    mentions: [],
+  }));
 }

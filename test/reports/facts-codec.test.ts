@@ -5,7 +5,7 @@ import { measureConversations } from '../../src/reporting/conversation-facts';
 import { columnsOf, StringIds } from '../../src/reporting/fact-columns';
 import { tallyColumns } from '../../src/reporting/tally-columns';
 import type { ReportOptionsInput } from '../../src/reporting/report-options';
-import { BASE, generate, HOUR } from './edge-log';
+import { BASE, generate, HOUR, withTestAgentsAndSpam } from './edge-log';
 
 /**
  * Facts measured once, stored and read back give what the engine gives from the events, under
@@ -13,10 +13,7 @@ import { BASE, generate, HOUR } from './edge-log';
  */
 describe('stored facts', () => {
   const log = generate(300, 3);
-  // Test agents and spam on the events, as an imported log has them.
-  const events = log.expected.map((e, i) =>
-    e.agentId === 'a4' && i % 2 === 0 ? { ...e, testAgent: true } : i === 40 ? { ...e, spam: true } : e,
-  );
+  const events = withTestAgentsAndSpam(log.expected);
   const options: ReportOptionsInput[] = [
     { timeZone: 'Asia/Shanghai', from: BASE + 24 * HOUR, to: BASE + 72 * HOUR },
     { timeZone: 'Europe/Berlin', creditBotReplies: true, roundThresholdsSeconds: [10, 600] },
