@@ -45,14 +45,14 @@ else await main();
 
 /** Child process: the real app with its timers (config refresh every second), like `npm start`. */
 async function serve(): Promise<void> {
-  const { createApp } = await import('../src/app');
+  const { createServer } = await import('../src/app');
   const { readEnv } = await import('../src/config/env');
   const { buildServices } = await import('../src/services');
   const { createLogger } = await import('../src/shared/log');
   const env = readEnv({ ...process.env, PORT: '0', HOST: '127.0.0.1' });
   const services = await buildServices({ env, log: createLogger(env.LOG_LEVEL) });
   services.start();
-  const server = createApp(services).listen(0, '127.0.0.1', () => {
+  const server = createServer(services).listen(0, '127.0.0.1', () => {
     process.stdout.write(
       `${JSON.stringify({ port: (server.address() as AddressInfo).port, pid: process.pid })}\n`,
     );

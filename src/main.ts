@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createApp } from './app';
+import { createServer } from './app';
 import { readEnv } from './config/env';
 import { createLogger } from './shared/log';
 import { buildServices } from './services';
@@ -10,8 +10,7 @@ async function main(): Promise<void> {
   const log = createLogger(env.LOG_LEVEL);
   const services = await buildServices({ env, log });
   services.start();
-  const app = createApp(services);
-  const server: Server = app.listen(env.PORT, env.HOST, () => {
+  const server: Server = createServer(services).listen(env.PORT, env.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
     log.info('FirstReply is serving', {

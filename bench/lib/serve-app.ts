@@ -1,11 +1,11 @@
 /**
- * Child process of bench/http.ts: the real FirstReply app (buildServices + createApp) on 127.0.0.1,
+ * Child process of bench/http.ts: the real FirstReply app (buildServices + createServer) on 127.0.0.1,
  * configured by the environment the parent passes (DATA_DIR, INTENTS_DIR, REPLIES_DIR, LOG_LEVEL…).
  * Prints one line `{"port":N}` on stdout when listening; on SIGTERM closes the server, flushes the
  * group commit, closes the database and exits 0.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/app';
+import { createServer } from '../../src/app';
 import { readEnv } from '../../src/config/env';
 import { buildServices } from '../../src/services';
 import { createLogger } from '../../src/shared/log';
@@ -37,7 +37,7 @@ if (whatIfs.includes('stub-pipeline')) {
     throttled: false,
   });
 }
-const server = createApp(services).listen(0, '127.0.0.1', () => {
+const server = createServer(services).listen(0, '127.0.0.1', () => {
   process.stdout.write(
     `${JSON.stringify({ port: (server.address() as AddressInfo).port, pid: process.pid })}\n`,
   );

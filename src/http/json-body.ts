@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -7,7 +7,7 @@ export const BODY_LIMIT = 64 * 1024;
  * Reads and parses a JSON body without a body-parser middleware: on the hot routes that is most of
  * Express's per-request cost. Errors are 413 (too large), 415 (not JSON) or 400 (malformed).
  */
-export function readJsonBody(req: Request, limit = BODY_LIMIT): Promise<unknown> {
+export function readJsonBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {

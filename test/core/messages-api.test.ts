@@ -1,4 +1,10 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messagesHandler } from '../../src/channels/web/messages-route';
+import { VisitorTokens } from '../../src/channels/web/visitor-token';
+import { createLogger } from '../../src/shared/log';
 import { startTestApp, type TestApp } from '../support/app';
 import { storageKinds } from '../support/storage';
 
@@ -187,6 +193,18 @@ describe('bad input on POST /api/messages', () => {
     expect(r.status).toBe(415);
   });
 
+  it('serves other spellings of the path through Express the same way', async () => {
+    // The server hands exactly POST /api/messages to the handler ahead of Express (app.ts).
+    for (const path of ['/api/messages/', '/API/messages', '/api/messages?source=shop']) {
+      const r = await app.post(path, { customerId: 'spelled', text: '什么时候发货' });
+      expect(r.status, path).toBe(200);
+      expect(r.body.intent, path).toBe('shipping-time');
+      const bad = await app.post(path, { customerId: 'spelled' });
+      expect(bad.status, path).toBe(400);
+      expect(bad.body.error.fields[0].path, path).toBe('text');
+    }
+  });
+
   it('answers 404 JSON for unknown API paths', async () => {
     const r = await app.get('/api/nope');
     expect(r.status).toBe(404);
@@ -209,6 +227,15 @@ describe('the widget on a shop’s own domain', () => {
       expect(pre.status).toBe(204);
       expect(pre.headers.get('access-control-allow-origin')).toBe('*');
       expect(pre.headers.get('access-control-allow-headers')).toContain('content-type');
+      for (const body of [{ customerId: 'cors', text: '你好' }, { customerId: 'cors' }]) {
+        const r = await fetch(`${app.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: 'https://shop.example' },
+          body: JSON.stringify(body),
+        });
+        expect(r.status).toBe('text' in body ? 200 : 400);
+        expect(r.headers.get('access-control-allow-origin')).toBe('*');
+      }
       const session = await fetch(`${app.url}/api/widget/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: 'https://shop.example' },
@@ -219,6 +246,50 @@ describe('the widget on a shop’s own domain', () => {
       expect(agentApi.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('the messages handler', () => {
+  it('answers a failure it did not expect with a logged 500 and keeps serving', async () => {
+    const logged: string[] = [];
+    let fail = true;
+    const handler = messagesHandler(
+      async (m) => {
+        if (fail) throw new Error('database went away');
+        return {
+          conversationId: 'c',
+          intent: null,
+          score: 0,
+          replies: [],
+          handoff: false,
+          throttled: false,
+          text: m.text,
+        };
+      },
+      new VisitorTokens('test-secret-key-0123456789'),
+      createLogger('error', (line) => logged.push(line)),
+    );
+    const server = createServer(handler).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+    const post = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: 'a', text: 'hi' }),
+      });
+    try {
+      const r = await post();
+      expect(r.status).toBe(500);
+      expect(((await r.json()) as any).error.code).toBe('internal');
+      expect(logged.join('')).toContain('database went away');
+      fail = false;
+      const ok = await post();
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as any).text).toBe('hi');
+    } finally {
+      server.close();
     }
   });
 });

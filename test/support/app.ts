@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/app';
+import { createServer } from '../../src/app';
 import { type Env, readEnv } from '../../src/config/env';
 import { buildServices, type Services } from '../../src/services';
 import { createLogger } from '../../src/shared/log';
@@ -40,8 +40,7 @@ export async function startTestApp(
     ...(options.clock ? { clock: options.clock } : {}),
     channelEnv: options.channelEnv ?? {},
   });
-  const app = createApp(services);
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(services).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const json = async (r: Response) => {

@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { localeSchema } from '../../content/schemas';
-import { HttpError, parseWith } from '../../http/errors';
+import { answerError, HttpError, parseWith, writeJson } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
 import { type HandleMessage, inboundTextSchema } from '../../inbound/message';
+import type { Logger } from '../../shared/log';
 import type { VisitorTokens } from './visitor-token';
 
 export const postMessageSchema = z.strictObject({
@@ -16,10 +17,24 @@ export const postMessageSchema = z.strictObject({
   name: z.string().trim().max(100).optional(),
 });
 
-/** POST /api/messages — the generic HTTP channel, also used by the widget. */
-export function messagesRoute(handle: HandleMessage, tokens: VisitorTokens): Router {
-  const router = Router();
-  router.post('/api/messages', async (req, res) => {
+/** The widget calls from the shop's pages, another origin (see http/cors.ts). */
+const CORS = { 'access-control-allow-origin': '*' };
+
+/**
+ * POST /api/messages — the generic HTTP channel, also used by the widget. A plain Node handler:
+ * the server hands this route to it ahead of Express (app.ts), which costs more than the rest of
+ * the message's path; Express serves it too (other spellings of the path, apps built without it).
+ */
+export function messagesHandler(
+  handle: HandleMessage,
+  tokens: VisitorTokens,
+  log: Logger,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    serve(req, res).catch((e: unknown) => answerError(res, e, log, CORS));
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = parseWith(postMessageSchema, await readJsonBody(req));
     if (body.channel === 'web' && !tokens.verify(body.customerId, body.token)) {
       throw new HttpError(401, 'invalid_token', 'token: missing or not valid for this customerId', [
@@ -33,13 +48,6 @@ export function messagesRoute(handle: HandleMessage, tokens: VisitorTokens): Rou
       ...(body.locale ? { locale: body.locale } : {}),
       ...(body.name ? { name: body.name } : {}),
     });
-    // Sent as is: res.json would hash the body for an ETag, which no client of a POST can use.
-    const json = JSON.stringify(result);
-    res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(json),
-    });
-    res.end(json);
-  });
-  return router;
+    writeJson(res, 200, result, CORS);
+  }
 }
