@@ -1,6 +1,7 @@
 import type { Database } from './database';
 import { GroupCommitter } from './group-commit';
 import { CompiledQuery, type Compilable, type Kysely, type Selectable } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { newConversation, newCustomer } from './rows';
 import type { ConversationsTable, CustomersTable, EventsTable, Tables } from './tables';
 
@@ -15,6 +16,15 @@ export interface ConversationChange {
   conversation: ConversationRow;
   events: NewEvent[];
 }
+
+/** A customer and their current conversation as stored. Read-only: they may be the kept copies. */
+export interface Loaded {
+  customer?: Readonly<CustomerRow>;
+  conversation?: Readonly<ConversationRow>;
+}
+
+/** Customers whose rows are kept in memory: more than a shop has in conversation at once. */
+const KEPT_CUSTOMERS = 20_000;
 
 /** A one-parameter query compiled on first use; later calls only swap the parameter. */
 function compiledOnce<P, R>(
@@ -77,8 +87,16 @@ export class ConversationStore {
   private readonly hot;
   // The writes of the group commit on SQLite, compiled once (PostgreSQL batches rows instead).
   private readonly upsert;
+  /**
+   * The rows of recent customers as their last commit left them, so that the next message reads
+   * nothing. Only with the writer thread, where this process writes them: any other statement on
+   * the two tables runs on the main connection, and its `WriteWatch` version makes every copy stale.
+   */
+  private readonly kept: LRUCache<string, { version: number; rows: Loaded }> | undefined;
 
   constructor(private readonly database: Database) {
+    const keep = database.writer !== undefined && database.watch !== undefined;
+    if (keep) this.kept = new LRUCache({ max: KEPT_CUSTOMERS });
     this.committer = new GroupCommitter((changes) => this.write(changes));
     this.hot = {
       customerWithConversation: compiledOnce(
@@ -102,12 +120,19 @@ export class ConversationStore {
       ),
     };
     this.upsert = {
+      // With copies kept, the writer thread sends back the rows as stored (RETURNING).
       customer: compiledRow<CustomerRow>(
-        (row) => upsertCustomers(database.db, [row]),
+        (row) => {
+          const q = upsertCustomers(database.db, [row]);
+          return keep ? q.returningAll() : q;
+        },
         newCustomer('', '', '', 0),
       ),
       conversation: compiledRow<ConversationRow>(
-        (row) => upsertConversations(database.db, [row]),
+        (row) => {
+          const q = upsertConversations(database.db, [row]);
+          return keep ? q.returningAll() : q;
+        },
         newConversation('', '', '', 0),
       ),
       event: compiledRow<NewEvent>((row) => insertEvents(database.db, [row]), {
@@ -127,8 +152,10 @@ export class ConversationStore {
     };
   }
 
-  /** The customer and their current conversation, in one statement. */
-  async load(customerKey: string): Promise<{ customer?: CustomerRow; conversation?: ConversationRow }> {
+  /** The customer and their current conversation: the kept copy while current, else one statement. */
+  async load(customerKey: string): Promise<Loaded> {
+    const copy = this.kept?.get(customerKey);
+    if (copy && copy.version === this.database.watch!.version) return copy.rows;
     const query = this.hot.customerWithConversation(customerKey);
     const row = (await this.database.db.executeQuery(query)).rows[0] as Record<string, unknown> | undefined;
     if (!row) return {};
@@ -171,6 +198,31 @@ export class ConversationStore {
     return this.committer.flushed();
   }
 
+  /** Keeps the committed rows: the customers' first, then the conversations' (see `write`). */
+  private keepRows(returned: unknown[], customerCount: number, version: number): void {
+    const conversations = new Map<string, ConversationRow>();
+    for (let i = customerCount; i < returned.length; i++) {
+      const conversation = Object.freeze(
+        pick<ConversationRow>(returned[i] as Record<string, unknown>, CONVERSATION_COLUMNS, ''),
+      );
+      conversations.set(conversation.id, conversation);
+    }
+    for (let i = 0; i < customerCount; i++) {
+      const customer = Object.freeze(
+        pick<CustomerRow>(returned[i] as Record<string, unknown>, CUSTOMER_COLUMNS, ''),
+      );
+      const conversation =
+        customer.conversation_id === null ? undefined : conversations.get(customer.conversation_id);
+      // A customer whose conversation was not in the batch is read next time.
+      if (customer.conversation_id !== null && !conversation) this.kept!.delete(customer.key);
+      else
+        this.kept!.set(customer.key, {
+          version,
+          rows: conversation ? { customer, conversation } : { customer },
+        });
+    }
+  }
+
   private async write(changes: ConversationChange[]): Promise<void> {
     const customers = new Map<string, CustomerRow>();
     const conversations = new Map<string, ConversationRow>();
@@ -183,11 +235,16 @@ export class ConversationStore {
     const rows = { customers: [...customers.values()], conversations: [...conversations.values()], events };
     const { writer } = this.database;
     if (writer) {
-      return writer.transaction([
+      // The rows as committed are current as long as no statement on the main connection may
+      // have written the tables since the batch was sent: they carry the version of that moment.
+      const version = this.database.watch!.version;
+      const returned = await writer.transaction([
         ...rows.customers.map(this.upsert.customer),
         ...rows.conversations.map(this.upsert.conversation),
         ...rows.events.map(this.upsert.event),
       ]);
+      if (this.kept) this.keepRows(returned, rows.customers.length, version);
+      return;
     }
     await this.database.db.transaction().execute(async (trx) => {
       if (this.database.dialect === 'sqlite') {

@@ -7,6 +7,7 @@ import { migrate } from './migrations';
 import { FifoSqliteDialect } from './sqlite-dialect';
 import { SqliteWriter } from './sqlite-writer';
 import type { Tables } from './tables';
+import { WriteWatch } from './write-watch';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -19,6 +20,8 @@ export interface Database {
   pg?: { pool: pg.Pool; url: string; schema: string };
   /** SQLite only: the thread that runs the message path's group commits (see sqlite-writer.ts). */
   writer?: SqliteWriter;
+  /** SQLite only: moves whenever a statement on the main connection may change customers or conversations. */
+  watch?: WriteWatch;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const threaded = options.sqliteWriter !== 'inline';
   // With the writer thread, a checkpoint thread copies the WAL back (sqlite-writer.ts).
   if (threaded) sqlite.pragma('wal_autocheckpoint = 0');
-  const db = new Kysely<Tables>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const watch = new WriteWatch(['customers', 'conversations']);
+  const db = new Kysely<Tables>({
+    dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite), watch }),
+  });
   await migrate(db as Kysely<unknown>, 'sqlite');
   const writer = threaded ? new SqliteWriter({ path, synchronous }) : undefined;
   writer?.start();
@@ -61,6 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dialect: 'sqlite',
     where: path,
     ...(writer ? { writer } : {}),
+    watch,
     close: async () => {
       await writer?.close();
       await db.destroy();

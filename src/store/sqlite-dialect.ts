@@ -1,4 +1,10 @@
 import { type DatabaseConnection, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import type { WriteWatch } from './write-watch';
+
+export interface FifoSqliteDialectConfig extends SqliteDialectConfig {
+  /** Told of every statement, so that copies of rows it may change are known to be stale. */
+  watch?: WriteWatch;
+}
 
 /**
  * Kysely's SQLite dialect with a first-come-first-served lock on its one connection. Kysely's own
@@ -6,7 +12,7 @@ import { type DatabaseConnection, SqliteDialect, type SqliteDialectConfig, Sqlit
  * flight that was ~6 KB of promises per message (bench/lib/pipeline-alloc.ts: 39 → 33 KB).
  */
 export class FifoSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
+  constructor(private readonly settings: FifoSqliteDialectConfig) {
     super(settings);
   }
 
@@ -20,11 +26,23 @@ class FifoSqliteDriver extends SqliteDriver {
   private locked = false;
   private readonly waiters: (() => void)[] = [];
 
+  constructor(private readonly settings: FifoSqliteDialectConfig) {
+    super(settings);
+  }
+
   override async init(): Promise<void> {
     await super.init();
     // The base class keeps its connection private: borrow it once, then hand it out ourselves.
-    this.connection = await super.acquireConnection();
+    const connection = await super.acquireConnection();
     await super.releaseConnection();
+    const watch = this.settings.watch;
+    this.connection = watch
+      ? {
+          executeQuery: (query) => watch.around(query.sql, () => connection.executeQuery(query)),
+          // Kysely streams only SELECTs.
+          streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+        }
+      : connection;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {

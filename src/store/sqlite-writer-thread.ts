@@ -18,12 +18,17 @@ db.pragma('wal_autocheckpoint = 0');
 
 const statements = new Map<number, SQLite.Statement>();
 const batchTransaction = db.transaction((batch: WriterRequest['statements']) => {
+  const returned: unknown[] = [];
   for (let i = 0; i < batch.length; ) {
     const statement = statements.get(batch[i] as number)!;
     const count = batch[i + 1] as number;
-    statement.run(batch.slice(i + 2, i + 2 + count));
+    const parameters = batch.slice(i + 2, i + 2 + count);
+    // A statement with RETURNING is a reader: its row goes back to the main thread.
+    if (statement.reader) returned.push(statement.get(parameters));
+    else statement.run(parameters);
     i += 2 + count;
   }
+  return returned;
 });
 
 port.on('message', (request: WriterRequest | 'close') => {
@@ -36,8 +41,8 @@ port.on('message', (request: WriterRequest | 'close') => {
   try {
     for (const [n, sql] of request.define) statements.set(n, db.prepare(sql));
     // IMMEDIATE takes the write lock at BEGIN: the batch never fails half-way waiting for a lock.
-    batchTransaction.immediate(request.statements);
-    reply = { id: request.id };
+    const returned = batchTransaction.immediate(request.statements);
+    reply = returned.length ? { id: request.id, returned } : { id: request.id };
   } catch (e) {
     reply = { id: request.id, error: e instanceof Error ? e.message : String(e) };
   }

@@ -20,6 +20,8 @@ export interface WriterRequest {
 export interface WriterReply {
   id: number;
   error?: string;
+  /** The row each statement with a RETURNING clause gave, in order. */
+  returned?: unknown[];
 }
 
 /**
@@ -33,14 +35,20 @@ export interface WriterReply {
 export class SqliteWriter {
   private worker: Worker | undefined;
   private checkpointer: Worker | undefined;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (returned: unknown[]) => void; reject: (e: Error) => void }
+  >();
   private readonly numbered = new Map<string, number>();
   private nextId = 1;
 
   constructor(private readonly data: WriterData) {}
 
-  /** Runs the statements as one transaction; resolves once it committed, rejects if it rolled back. */
-  transaction(queries: readonly CompiledQuery[]): Promise<void> {
+  /**
+   * Runs the statements as one transaction; resolves once it committed, with the rows the
+   * statements with a RETURNING clause gave (in order); rejects if it rolled back.
+   */
+  transaction(queries: readonly CompiledQuery[]): Promise<unknown[]> {
     const worker = this.start();
     const define: [number, string][] = [];
     const statements: unknown[] = [];
@@ -80,7 +88,7 @@ export class SqliteWriter {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (this.waiting.size === 0) worker.unref();
-      if (reply.error === undefined) waiter?.resolve();
+      if (reply.error === undefined) waiter?.resolve(reply.returned ?? []);
       else waiter?.reject(new Error(reply.error));
     });
     const fail = (e: Error) => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationChange, ConversationStore } from '../../src/store/conversation-store';
@@ -223,9 +224,115 @@ describe('SQLite writer thread', () => {
     const t = Date.parse('2026-11-23T02:00:00Z');
     for (let i = 0; i < 20; i++) {
       await store.commit(change('seen', i, t));
-      const { conversation } = await store.load('api:seen');
-      expect(conversation?.reply_turn).toBe(i);
+      const row = await db.db
+        .selectFrom('conversations')
+        .select('reply_turn')
+        .where('id', '=', 'conv-seen')
+        .executeTakeFirst();
+      expect(row?.reply_turn).toBe(i);
     }
+    await db.close();
+  });
+});
+
+describe('rows kept after a commit (SQLite, writer thread)', () => {
+  let storage: ReturnType<typeof freshStorage>;
+  beforeEach(() => {
+    storage = freshStorage('sqlite');
+  });
+  afterEach(async () => storage.cleanup());
+  const t = Date.parse('2026-11-23T02:00:00Z');
+
+  /** What the database holds, read past the store. */
+  async function stored(db: Awaited<ReturnType<typeof openDatabase>>, key: string) {
+    const customer = await db.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
+    const conversation = await db.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', customer!.conversation_id!)
+      .executeTakeFirst();
+    return { customer, conversation };
+  }
+
+  it('serves the next load from memory, exactly as stored', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    const store = new ConversationStore(db);
+    await store.commit(change('kept', 3, t));
+    const loaded = await store.load('api:kept');
+    expect(loaded).toEqual(await stored(db, 'api:kept'));
+    expect(Object.isFrozen(loaded.conversation)).toBe(true);
+    // Another process writing the file is not seen: the copy came from memory (one process owns it).
+    const other = new SQLite(join(storage.dataDir, 'firstreply.db'));
+    other.prepare("update conversations set status = 'closed' where id = 'conv-kept'").run();
+    other.close();
+    expect((await store.load('api:kept')).conversation?.status).toBe('bot');
+    await db.close();
+  });
+
+  it('keeps what the database made of the change, not what was sent', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    const store = new ConversationStore(db);
+    await store.commit(change('clock', 9, t));
+    // A clock that stepped back: the upsert keeps the later last_message_at.
+    await store.commit(change('clock', 2, t));
+    const loaded = await store.load('api:clock');
+    expect(loaded.conversation?.last_message_at).toBe(t + 9);
+    expect(loaded.conversation?.reply_turn).toBe(2);
+    expect(loaded).toEqual(await stored(db, 'api:clock'));
+    await db.close();
+  });
+
+  it('reads again after any write to the tables on the main connection', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    const store = new ConversationStore(db);
+    await store.commit(change('routed', 1, t));
+    await store.commit(change('other', 1, t));
+    expect((await store.load('api:routed')).conversation?.status).toBe('bot');
+    // Routing takes the chat in a transaction, as routing-store does.
+    await db.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('conversations')
+        .set({ status: 'assigned' })
+        .where('id', '=', 'conv-routed')
+        .execute();
+    });
+    expect((await store.load('api:routed')).conversation?.status).toBe('assigned');
+    // A message handled from the older copy: the upsert keeps the assignment, and so does the store.
+    await store.commit(change('routed', 2, t));
+    expect((await store.load('api:routed')).conversation?.status).toBe('assigned');
+    expect(await store.load('api:routed')).toEqual(await stored(db, 'api:routed'));
+    // A customer row written elsewhere (an admin marking a VIP) is read again too.
+    await db.db.updateTable('customers').set({ vip: 1 }).where('key', '=', 'api:other').execute();
+    expect((await store.load('api:other')).customer?.vip).toBe(1);
+    await db.close();
+  });
+
+  it('reads again when routing wrote while the batch was committing', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    const store = new ConversationStore(db);
+    await store.commit(change('race', 1, t));
+    // Routing assigns the chat after the writer thread committed the batch, before its answer is read.
+    const writer = db.writer!;
+    const send = writer.transaction.bind(writer);
+    writer.transaction = (queries) => {
+      const answer = send(queries);
+      const until = Date.now() + 200;
+      while (Date.now() < until); // the thread commits meanwhile
+      void db.db
+        .updateTable('conversations')
+        .set({ status: 'assigned' })
+        .where('id', '=', 'conv-race')
+        .execute();
+      return answer;
+    };
+    await store.commit(change('race', 2, t));
+    writer.transaction = send;
+    expect((await store.load('api:race')).conversation?.status).toBe('assigned');
+    expect(await store.load('api:race')).toEqual(await stored(db, 'api:race'));
     await db.close();
   });
 });
