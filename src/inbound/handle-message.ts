@@ -240,7 +240,7 @@ function event(
   rest: Partial<NewEvent>,
 ): NewEvent {
   return {
-    id: newId(),
+    id: rest.id ?? newId(),
     conversation_id: conversation.id,
     customer_key: conversation.customer_key,
     channel: conversation.channel,
