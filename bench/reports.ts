@@ -25,7 +25,7 @@
  *   NODE_OPTIONS=--max-old-space-size=14000 BENCH_CONVERSATIONS=1000000 npx tsx bench/reports.ts
  * BENCH_ONLY=sqlite|postgres picks one database; BENCH_LIVE_CALLS (default 200); BENCH_BASELINE_RUNS
  * (default 3) monthly reports the old way; BENCH_KEEP=1 keeps
- * the SQLite file (path printed).
+ * the SQLite file and the PostgreSQL schema (path and schema printed), for bench/lib/report-profile.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -533,7 +533,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres') {
   } finally {
     if (!process.env.BENCH_KEEP && kind === 'sqlite')
       process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    if (schema) {
+    if (schema && !process.env.BENCH_KEEP) {
       cleanups.push(async () => {
         const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
         await c.connect();

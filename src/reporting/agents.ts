@@ -4,7 +4,7 @@ import type { FirstResponseFacts, ResponseSummary } from './first-response';
 import type { Period } from './period';
 import type { Assignment } from './reaction-time';
 import type { AgentOnlineInterval } from './report-event';
-import { type SecondsSummary, summarizeMs } from './stats';
+import { Durations, type SecondsSummary } from './stats';
 import { finish, type Steps } from './steps';
 import { HOUR_MS } from './time-zone';
 
@@ -36,8 +36,8 @@ export interface AgentAccumulator {
   chatsServed: number;
   assistedChats: number;
   messages: number;
-  firstResponseMs: number[];
-  reactionMs: number[];
+  firstResponseMs: Durations;
+  reactionMs: Durations;
   unreacted: number;
   transfersIn: number;
   transfersOut: number;
@@ -63,8 +63,8 @@ export class AgentTally {
         chatsServed: 0,
         assistedChats: 0,
         messages: 0,
-        firstResponseMs: [],
-        reactionMs: [],
+        firstResponseMs: new Durations(),
+        reactionMs: new Durations(),
         unreacted: 0,
         transfersIn: 0,
         transfersOut: 0,
@@ -88,7 +88,16 @@ export class AgentTally {
       if (t.from !== t.to) addTransfer(this.agent(t.from), this.agent(t.to));
     }
     for (const agentId of activity.overdue) addOverdue(this.agent(agentId));
-    for (const a of assignments) addAssignment(this.agent(a.agentId), a.assignedAt, a.reactedAt);
+    for (const a of assignments)
+      addAssignment(this.agent(a.agentId), a.assignedAt, a.reactedAt ?? Number.NaN);
+  }
+
+  /** Gives the durations' memory back (scratch.ts), once the figures are taken. */
+  release(): void {
+    for (const a of this.agents.values()) {
+      a.firstResponseMs.release();
+      a.reactionMs.release();
+    }
   }
 
   figures(
@@ -117,8 +126,8 @@ export class AgentTally {
         assistedChats: a.assistedChats,
         messages: a.messages,
         ...averages.forAgent(agentId),
-        firstResponseSeconds: summarizeMs(a.firstResponseMs),
-        reactionSeconds: { ...summarizeMs(a.reactionMs), unanswered: a.unreacted },
+        firstResponseSeconds: a.firstResponseMs.summary(),
+        reactionSeconds: { ...a.reactionMs.summary(), unanswered: a.unreacted },
         transfersIn: a.transfersIn,
         transfersOut: a.transfersOut,
         overdue: a.overdue,
@@ -154,13 +163,10 @@ export function addOverdue(a: AgentAccumulator | undefined): void {
   if (a) a.overdue++;
 }
 
-export function addAssignment(
-  a: AgentAccumulator | undefined,
-  assignedAt: number,
-  reactedAt: number | null,
-): void {
+/** An assignment; `reactedAt` NaN when the agent never reacted. */
+export function addAssignment(a: AgentAccumulator | undefined, assignedAt: number, reactedAt: number): void {
   if (!a) return;
-  if (reactedAt === null) a.unreacted++;
+  if (Number.isNaN(reactedAt)) a.unreacted++;
   else a.reactionMs.push(reactedAt - assignedAt);
 }
 

@@ -1,6 +1,12 @@
 import type { Round } from './rounds';
 import { toSecondsOrNull } from './stats';
 
+/** One agent's replies: summed gaps and how many. */
+export interface AgentSums {
+  sumMs: number;
+  count: number;
+}
+
 /**
  * Average response time: the mean, over every agent reply that answers something, of
  * (reply − earliest customer message still unanswered). It is a mean over replies, not over
@@ -11,7 +17,7 @@ export class AverageResponseTally {
   private sumMs = 0;
   private count = 0;
   private unanswered = 0;
-  private readonly byAgent = new Map<string, { sumMs: number; count: number }>();
+  private readonly byAgent = new Map<string, AgentSums>();
 
   /**
    * Adds a round if an agent answered it; returns the reply gap in ms, or null. `agentId` is set
@@ -24,20 +30,35 @@ export class AverageResponseTally {
   /** `add` from the round's instants and agent. */
   addRound(startAt: number, answeredAt: number | null, agentId: string | null): number | null {
     if (answeredAt === null || agentId === null) {
-      this.unanswered++;
+      this.addUnanswered();
       return null;
     }
+    return this.addAnswered(startAt, answeredAt, this.sumsOf(agentId));
+  }
+
+  /** A round no agent answered. */
+  addUnanswered(): void {
+    this.unanswered++;
+  }
+
+  /** A round an agent answered, into that agent's sums (`sumsOf`, resolved once by the caller). */
+  addAnswered(startAt: number, answeredAt: number, agent: AgentSums): number {
     const gap = answeredAt - startAt;
     this.sumMs += gap;
     this.count++;
+    agent.sumMs += gap;
+    agent.count++;
+    return gap;
+  }
+
+  /** The agent's sums, created on first use (only when a round of theirs is added: `agentIds`). */
+  sumsOf(agentId: string): AgentSums {
     let agent = this.byAgent.get(agentId);
     if (agent === undefined) {
       agent = { sumMs: 0, count: 0 };
       this.byAgent.set(agentId, agent);
     }
-    agent.sumMs += gap;
-    agent.count++;
-    return gap;
+    return agent;
   }
 
   /** Replies counted, their mean in seconds, and rounds no agent answered (not in the mean). */

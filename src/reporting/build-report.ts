@@ -98,8 +98,8 @@ export function* tallyFactsSteps(
   optionsInput: ReportOptionsInput,
   presence?: readonly AgentOnlineInterval[],
 ): Steps<Report> {
-  const t = new ReportTallies(resolveReportOptions(optionsInput), facts.testAgents);
   const list = facts.conversations;
+  const t = new ReportTallies(resolveReportOptions(optionsInput), facts.testAgents, 0, list.length);
   for (let k = 0; k < list.length; k += ROWS_PER_STEP) {
     addFacts(t, list, k, Math.min(list.length, k + ROWS_PER_STEP));
     yield;

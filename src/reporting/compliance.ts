@@ -1,6 +1,6 @@
 import type { FirstResponseFacts } from './first-response';
 import type { TierTargets } from './report-options';
-import { rate, type SecondsSummary, summarizeMsSteps } from './stats';
+import { Durations, rate, type SecondsSummary } from './stats';
 import { finish, type Steps } from './steps';
 
 export interface ComplianceCount {
@@ -36,18 +36,34 @@ interface Counter {
   within: number;
 }
 
+/** One tier's counters with its limits in ms, for callers that resolve the tier once (`slot`). */
+export interface TierSlot {
+  first: Counter;
+  replies: Counter;
+  firstMs: Durations;
+  firstReplyMs: number;
+  replyMs: number;
+}
+
 /** Per-tier compliance, fed conversation by conversation and reply by reply. */
 export class ComplianceTally {
-  private readonly first = new Map<string, Counter>();
-  private readonly replies = new Map<string, Counter>();
-  private readonly firstMs = new Map<string, number[]>();
+  private readonly slots = new Map<string, TierSlot>();
 
   constructor(private readonly tiers: Readonly<Record<string, TierTargets>>) {
-    for (const tier of Object.keys(tiers)) {
-      this.first.set(tier, { total: 0, within: 0 });
-      this.replies.set(tier, { total: 0, within: 0 });
-      this.firstMs.set(tier, []);
+    for (const [tier, targets] of Object.entries(tiers)) {
+      this.slots.set(tier, {
+        first: { total: 0, within: 0 },
+        replies: { total: 0, within: 0 },
+        firstMs: new Durations(),
+        firstReplyMs: targets.firstReplySeconds * 1000,
+        replyMs: targets.replySeconds * 1000,
+      });
     }
+  }
+
+  /** The tier's counters; undefined for a tier without targets (counted nowhere). */
+  slot(tier: string): TierSlot | undefined {
+    return this.slots.get(tier);
   }
 
   addConversation(tier: string, f: FirstResponseFacts): void {
@@ -56,21 +72,18 @@ export class ComplianceTally {
 
   /** A conversation's first human response (null: none) if it awaited a person. */
   addFirst(tier: string, awaitsHuman: boolean, ms: number | null): void {
-    const targets = this.tiers[tier];
-    const counter = this.first.get(tier);
-    if (!targets || !counter || !awaitsHuman) return;
-    counter.total++;
-    if (ms === null) return;
-    this.firstMs.get(tier)!.push(ms);
-    if (ms <= targets.firstReplySeconds * 1000) counter.within++;
+    const slot = this.slot(tier);
+    if (slot && awaitsHuman) addFirstTo(slot, ms === null ? Number.NaN : ms);
   }
 
   addReply(tier: string, gapMs: number): void {
-    const targets = this.tiers[tier];
-    const counter = this.replies.get(tier);
-    if (!targets || !counter) return;
-    counter.total++;
-    if (gapMs <= targets.replySeconds * 1000) counter.within++;
+    const slot = this.slot(tier);
+    if (slot) addReplyTo(slot, gapMs);
+  }
+
+  /** Gives the durations' memory back (scratch.ts), once the figures are taken. */
+  release(): void {
+    for (const slot of this.slots.values()) slot.firstMs.release();
   }
 
   figures(): TierCompliance[] {
@@ -90,16 +103,30 @@ export class ComplianceTally {
           meetsTarget: r === null ? null : r >= targets.complianceTarget,
         };
       };
-      const first = this.first.get(tier)!;
+      const slot = this.slots.get(tier)!;
       out.push({
         tier,
         targets,
-        conversations: first.total,
-        firstHumanResponseSeconds: yield* summarizeMsSteps(this.firstMs.get(tier)!),
-        firstReply: count(first),
-        replies: count(this.replies.get(tier)!),
+        conversations: slot.first.total,
+        firstHumanResponseSeconds: yield* slot.firstMs.summarySteps(),
+        firstReply: count(slot.first),
+        replies: count(slot.replies),
       });
     }
     return out;
   }
+}
+
+/** A conversation that awaited a person: its first human response in ms, NaN for none. */
+export function addFirstTo(slot: TierSlot, ms: number): void {
+  slot.first.total++;
+  if (Number.isNaN(ms)) return;
+  slot.firstMs.push(ms);
+  if (ms <= slot.firstReplyMs) slot.first.within++;
+}
+
+/** An answered reply's gap. */
+export function addReplyTo(slot: TierSlot, gapMs: number): void {
+  slot.replies.total++;
+  if (gapMs <= slot.replyMs) slot.replies.within++;
 }

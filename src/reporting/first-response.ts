@@ -1,6 +1,6 @@
 import type { Conversation } from './conversations';
 import { UNKNOWN_AGENT } from './report-event';
-import { type SecondsSummary, summarizeMsSteps } from './stats';
+import { Durations, type SecondsSummary } from './stats';
 import { finish, type Steps } from './steps';
 
 /** What the first-response figures need from one conversation (all times ms since the epoch). */
@@ -73,13 +73,20 @@ export interface FirstResponseFigures {
 
 /** Collects first-response durations (ms) conversation by conversation. */
 export class FirstResponseTally {
-  readonly anyMs: number[] = [];
-  readonly humanMs: number[] = [];
-  readonly fromHandoffMs: number[] = [];
+  readonly anyMs: Durations;
+  readonly humanMs: Durations;
+  readonly fromHandoffMs: Durations;
   private unansweredAny = 0;
   private unansweredHuman = 0;
   private unansweredAfterHandoff = 0;
   private resolvedByBot = 0;
+
+  /** `expected`: conversations to come, when known (room for their durations from the start). */
+  constructor(expected = 0) {
+    this.anyMs = new Durations(expected);
+    this.humanMs = new Durations(expected);
+    this.fromHandoffMs = new Durations(expected);
+  }
 
   add(f: FirstResponseFacts): void {
     this.addTimes(
@@ -101,15 +108,41 @@ export class FirstResponseTally {
     firstHumanAfterHandoffAt: number | null,
     awaitsHuman: boolean,
   ): void {
-    if (firstReplyAt === null) this.unansweredAny++;
+    this.addInstants(
+      startAt,
+      firstReplyAt ?? Number.NaN,
+      firstHumanAt ?? Number.NaN,
+      handoffAt ?? Number.NaN,
+      firstHumanAfterHandoffAt ?? Number.NaN,
+      awaitsHuman,
+    );
+  }
+
+  /** `addTimes` with NaN for "none" (columns hold NaN; a null beside numbers costs a boxed number). */
+  addInstants(
+    startAt: number,
+    firstReplyAt: number,
+    firstHumanAt: number,
+    handoffAt: number,
+    firstHumanAfterHandoffAt: number,
+    awaitsHuman: boolean,
+  ): void {
+    if (Number.isNaN(firstReplyAt)) this.unansweredAny++;
     else this.anyMs.push(firstReplyAt - startAt);
     if (!awaitsHuman) this.resolvedByBot++;
-    else if (firstHumanAt === null) this.unansweredHuman++;
+    else if (Number.isNaN(firstHumanAt)) this.unansweredHuman++;
     else this.humanMs.push(firstHumanAt - startAt);
-    if (handoffAt !== null) {
-      if (firstHumanAfterHandoffAt === null) this.unansweredAfterHandoff++;
+    if (!Number.isNaN(handoffAt)) {
+      if (Number.isNaN(firstHumanAfterHandoffAt)) this.unansweredAfterHandoff++;
       else this.fromHandoffMs.push(firstHumanAfterHandoffAt - handoffAt);
     }
+  }
+
+  /** Gives the durations' memory back (scratch.ts), once the figures are taken. */
+  release(): void {
+    this.anyMs.release();
+    this.humanMs.release();
+    this.fromHandoffMs.release();
   }
 
   figures(): FirstResponseFigures {
@@ -118,9 +151,9 @@ export class FirstResponseTally {
 
   /** `figures` in steps (each summary is over up to a million durations at a month). */
   *figureSteps(): Steps<FirstResponseFigures> {
-    const any = yield* summarizeMsSteps(this.anyMs);
-    const human = yield* summarizeMsSteps(this.humanMs);
-    const fromHandoff = yield* summarizeMsSteps(this.fromHandoffMs);
+    const any = yield* this.anyMs.summarySteps();
+    const human = yield* this.humanMs.summarySteps();
+    const fromHandoff = yield* this.fromHandoffMs.summarySteps();
     return {
       firstResponseSeconds: { ...any, unanswered: this.unansweredAny },
       firstHumanResponseSeconds: { ...human, unanswered: this.unansweredHuman },

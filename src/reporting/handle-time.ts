@@ -21,7 +21,13 @@ export function handleTimeOf(
   startAt: number,
   capMs: number,
 ): number | null {
-  if (lastAgentAt === null) return null;
-  const start = handoffAt ?? startAt;
+  const ms = handleTimeAt(lastAgentAt ?? Number.NaN, handoffAt ?? Number.NaN, startAt, capMs);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** `handleTimeOf` with NaN for "none", in and out. */
+export function handleTimeAt(lastAgentAt: number, handoffAt: number, startAt: number, capMs: number): number {
+  if (Number.isNaN(lastAgentAt)) return Number.NaN;
+  const start = Number.isNaN(handoffAt) ? startAt : handoffAt;
   return Math.min(Math.max(lastAgentAt - start, 0), capMs);
 }

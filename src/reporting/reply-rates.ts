@@ -34,9 +34,14 @@ export class RoundReplyRateTally {
   }
 
   addRound(startAt: number, answeredAt: number | null, msOfDay: number): void {
+    this.addRoundAt(startAt, answeredAt ?? Number.NaN, msOfDay);
+  }
+
+  /** `addRound` with NaN for "never answered". */
+  addRoundAt(startAt: number, answeredAt: number, msOfDay: number): void {
     if (!inDailyWindow(this.window, msOfDay)) return;
     this.rounds++;
-    if (answeredAt === null) return;
+    if (Number.isNaN(answeredAt)) return;
     const wait = answeredAt - startAt;
     for (let i = 0; i < this.thresholdsMs.length; i++) if (wait <= this.thresholdsMs[i]!) this.within[i]!++;
   }

@@ -10,7 +10,7 @@ import { RoundReplyRateTally } from './reply-rates';
 import type { AgentOnlineInterval } from './report-event';
 import type { ReportOptions } from './report-options';
 import { suggestStaffing } from './staffing';
-import { rate, summarizeMsSteps } from './stats';
+import { Durations, rate } from './stats';
 import { finish, type Steps } from './steps';
 import { createZoneClock, type ZoneClock } from './time-zone';
 import type { Report } from './build-report';
@@ -24,15 +24,15 @@ export class ReportTallies {
   readonly zone: ZoneClock;
   readonly period: Period;
   readonly tierNames: Set<string>;
-  readonly firstResponses = new FirstResponseTally();
+  readonly firstResponses: FirstResponseTally;
   readonly averages = new AverageResponseTally();
   readonly compliance: ComplianceTally;
   readonly roundRates: RoundReplyRateTally;
   readonly daily: DailyRateTally;
   readonly hours = new HourLoadTally();
   readonly agents: AgentTally;
-  readonly reactionMs: number[] = [];
-  readonly handleMs: number[] = [];
+  readonly reactionMs: Durations;
+  readonly handleMs: Durations;
   readonly capMs: number;
   readonly counts = {
     events: 0,
@@ -55,7 +55,12 @@ export class ReportTallies {
     testAgents: readonly string[],
     /** Customers are numbers below this (the columnar tally): the daily rates keep them densely. */
     customerKeySpace = 0,
+    /** Conversations to come, when known: room for that many durations per list from the start. */
+    expectedConversations = 0,
   ) {
+    this.firstResponses = new FirstResponseTally(expectedConversations);
+    this.reactionMs = new Durations(expectedConversations);
+    this.handleMs = new Durations(expectedConversations);
     this.zone = createZoneClock(options.timeZone);
     this.period = { from: options.from, to: options.to };
     this.tierNames = new Set(Object.keys(options.tiers));
@@ -78,25 +83,44 @@ export class ReportTallies {
     return this.options.defaultTier;
   }
 
+  private released = false;
+
+  /**
+   * Gives the durations' and days' memory back to the scratch pool (scratch.ts) once every figure
+   * is computed: the next report writes into memory already faulted in. The tallies are spent then.
+   */
+  private release(): void {
+    this.released = true;
+    this.firstResponses.release();
+    this.reactionMs.release();
+    this.handleMs.release();
+    this.compliance.release();
+    this.hours.release();
+    this.agents.release();
+    this.daily.release();
+  }
+
   report(presence?: readonly AgentOnlineInterval[]): Report {
     return finish(this.reportSteps(presence));
   }
 
   /**
-   * `report` in steps: each summary of up to a million durations (a quickselect, tens of ms at a
-   * month), each day, agent and hour is a step of its own. Every figure is computed by the same
-   * call from the same values either way; none of them reorders what another one reads.
+   * `report` in steps: each summary of up to a million durations (quickselects, tens of ms at a
+   * month) is several steps, each day, agent and hour is a step of its own. Every figure is
+   * computed by the same call from the same values either way. Summaries select in place, so they
+   * reorder their durations; nothing read afterwards depends on that order (a distribution counts).
    */
   *reportSteps(presence?: readonly AgentOnlineInterval[]): Steps<Report> {
+    if (this.released) throw new Error('report tallies: the figures were already taken');
     const { options, hours, firstResponses } = this;
     const zone = this.zone;
     const days = yield* this.daily.figureSteps((day) => zone.dateLabel(day));
     const firstResponseFigures = yield* firstResponses.figureSteps();
-    const handleTimeSeconds = yield* summarizeMsSteps(this.handleMs);
-    const reactionSeconds = { ...(yield* summarizeMsSteps(this.reactionMs)), unanswered: this.unreacted };
-    const firstResponseDistribution = distributionOf(firstResponses.anyMs);
+    const handleTimeSeconds = yield* this.handleMs.summarySteps();
+    const reactionSeconds = { ...(yield* this.reactionMs.summarySteps()), unanswered: this.unreacted };
+    const firstResponseDistribution = distributionOf(firstResponses.anyMs.values());
     yield;
-    const firstHumanResponseDistribution = distributionOf(firstResponses.humanMs);
+    const firstHumanResponseDistribution = distributionOf(firstResponses.humanMs.values());
     yield;
     const agentFigures = yield* this.agents.figureSteps(this.averages, presence, this.period);
     const hourLoads = yield* hours.figureSteps();
@@ -113,6 +137,7 @@ export class ReportTallies {
     const answered = sum((d) => d.customersAnswered);
     const consumers = sum((d) => d.effective.consumers);
     const invalid = sum((d) => d.effective.invalid);
+    this.release();
 
     return {
       period: {

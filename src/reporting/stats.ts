@@ -1,4 +1,57 @@
+import { giveBuffer, takeBuffer } from './scratch';
 import { finish, type Steps } from './steps';
+
+/**
+ * Durations (ms) collected one at a time into a growing `Float64Array`: a million of them are one
+ * buffer outside the JavaScript heap, not an array the garbage collector scans and copies. The
+ * memory comes from the tallies' scratch pool (scratch.ts) and goes back to it with `release`.
+ */
+export class Durations {
+  private data: Float64Array;
+  length = 0;
+
+  /** `capacity`: how many are expected at most (a big buffer regrown by doubling is copied and faulted in again). */
+  constructor(capacity = 16) {
+    this.data = Durations.buffer(Math.max(16, capacity));
+  }
+
+  private static buffer(n: number): Float64Array {
+    return new Float64Array(takeBuffer(n * 8), 0, n);
+  }
+
+  push(ms: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = ms;
+  }
+
+  private grow(): void {
+    const bigger = Durations.buffer(Math.max(16, this.data.length * 2));
+    bigger.set(this.data);
+    giveBuffer(this.data.buffer as ArrayBuffer);
+    this.data = bigger;
+  }
+
+  /** The durations so far, in the order pushed until a summary reorders them (a view: valid until the next push). */
+  values(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+
+  /** Their summary, in steps, selecting in place: reorders them (no copy of a million values). */
+  summarySteps(): Steps<SecondsSummary> {
+    return summarizeInPlaceSteps(this.values());
+  }
+
+  summary(): SecondsSummary {
+    return finish(this.summarySteps());
+  }
+
+  /** Gives the memory back for later tallies; they are empty from then on. */
+  release(): void {
+    giveBuffer(this.data.buffer as ArrayBuffer);
+    this.data = new Float64Array(0);
+    this.length = 0;
+  }
+}
 
 /** Count, median, mean and 90th percentile of durations, reported in seconds. */
 export interface SecondsSummary {
@@ -52,28 +105,41 @@ export function summarizeMs(valuesMs: ArrayLike<number>): SecondsSummary {
   return finish(summarizeMsSteps(valuesMs));
 }
 
-/** `summarizeMs` in steps: the copy and sum (a step per 262 144 values), then each selection (10–40 ms at a million). */
+/** `summarizeMs` in steps of a few ms (the copy a step per 262 144 values, then `summarizeInPlaceSteps`). */
 export function* summarizeMsSteps(valuesMs: ArrayLike<number>): Steps<SecondsSummary> {
   const n = valuesMs.length;
-  if (n === 0) return { count: 0, median: null, mean: null, p90: null };
   const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    values[i] = valuesMs[i]!;
+    if ((i & 0x3ffff) === 0x3ffff) yield;
+  }
+  return yield* summarizeInPlaceSteps(values);
+}
+
+/**
+ * `summarizeMs` of values it may reorder (the selections move them; the figures do not depend on
+ * the order), in steps: the sum a step per 262 144 values, then each selection in steps of
+ * `SELECT_WORK` values visited (a quickselect over a million is 15–40 ms in one go).
+ */
+export function* summarizeInPlaceSteps(values: Float64Array): Steps<SecondsSummary> {
+  const n = values.length;
+  if (n === 0) return { count: 0, median: null, mean: null, p90: null };
   // Summing in any order is exact for whole milliseconds (every partial sum below 2^53); anything
   // else is summed ascending, as `mean` over the sorted values always did.
   let sum = 0;
   let whole = true;
   for (let i = 0; i < n; i++) {
-    const v = valuesMs[i]!;
-    values[i] = v;
+    const v = values[i]!;
     if (whole && !Number.isInteger(v)) whole = false;
     sum += v;
     if ((i & 0x3ffff) === 0x3ffff) yield;
   }
   yield;
   const exact = whole && Math.abs(sum) < 2 ** 53;
-  const median = percentileOf(values, 0.5);
-  yield;
-  const p90 = percentileOf(values, 0.9);
-  yield;
+  const median = yield* percentileSteps(values, 0.5);
+  // The median's selection left its lower rank in place with nothing larger before it: the p90
+  // (a rank at or above it) is selected among the values from there on.
+  const p90 = yield* percentileSteps(values, 0.9, Math.floor((n - 1) * 0.5));
   return {
     count: n,
     median: toSecondsOrNull(median),
@@ -87,26 +153,45 @@ export function* summarizeMsSteps(valuesMs: ArrayLike<number>): Steps<SecondsSum
  * (reorders `values`). Exactly the same value, since it is the same two order statistics.
  */
 export function percentileOf(values: Float64Array, p: number): number | null {
+  return finish(percentileSteps(values, p));
+}
+
+/** Values visited (partitioned or scanned) per step of a selection: ~1–3 ms. */
+const SELECT_WORK = 1 << 18;
+
+/**
+ * `percentileOf` in steps. `from`: every value before it is already no larger than any value from
+ * it on (what an earlier selection of rank `from` leaves), so the ranks sought, at or above `from`,
+ * are selected among `values[from…]`; 0 without such a selection.
+ */
+export function* percentileSteps(values: Float64Array, p: number, from = 0): Steps<number | null> {
   const n = values.length;
   if (n === 0) return null;
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
-  const atLo = selectRank(values, lo);
+  const atLo = yield* selectRankSteps(values, lo, Math.min(from, lo));
   // After selecting rank lo, everything to its right is ≥ it: rank lo + 1 is their minimum.
   let atHi = atLo;
   if (hi > lo) {
     atHi = values[lo + 1]!;
-    for (let i = lo + 2; i < n; i++) if (values[i]! < atHi) atHi = values[i]!;
+    for (let i = lo + 2; i < n; i++) {
+      if (values[i]! < atHi) atHi = values[i]!;
+      if ((i & (SELECT_WORK - 1)) === 0) yield;
+    }
   }
   return atLo + (h - lo) * (atHi - atLo);
 }
 
-/** Quickselect (Hoare partition, median-of-three pivot), sorting the range when it degenerates. */
-function selectRank(a: Float64Array, k: number): number {
-  let left = 0;
+/**
+ * Quickselect (Hoare partition, median-of-three pivot) of rank `k` within `a[left…]`, sorting the
+ * range when it degenerates. Yields every `SELECT_WORK` values partitioned, inside a partition
+ * too: its state (the range, the pivot, the two cursors) just waits in the generator.
+ */
+function* selectRankSteps(a: Float64Array, k: number, left: number): Steps<number> {
   let right = a.length - 1;
   let rounds = 0;
+  let spent = 0;
   while (right > left) {
     if (++rounds > 64) {
       const part = a.subarray(left, right + 1).sort();
@@ -123,6 +208,7 @@ function selectRank(a: Float64Array, k: number): number {
     const pivot = y;
     let i = left;
     let j = right;
+    let gap = j - i;
     while (i <= j) {
       while (a[i]! < pivot) i++;
       while (a[j]! > pivot) j--;
@@ -132,6 +218,13 @@ function selectRank(a: Float64Array, k: number): number {
         a[j] = t;
         i++;
         j--;
+      }
+      // Values visited since the last check: how far the two cursors closed in.
+      spent += gap - (j - i);
+      gap = j - i;
+      if (spent >= SELECT_WORK) {
+        spent = 0;
+        yield;
       }
     }
     if (k <= j) right = j;

@@ -1,14 +1,14 @@
 import { type AgentAccumulator, addAssignment, addOverdue, addServed, addTransfer } from './agents';
+import type { AgentSums } from './average-response';
 import type { Report } from './build-report';
-import type { ColumnPart, StringIds } from './fact-columns';
-import { handleTimeOf } from './handle-time';
+import { addFirstTo, addReplyTo, type TierSlot } from './compliance';
+import type { ColumnPart, FactColumns, StringIds } from './fact-columns';
+import { handleTimeAt } from './handle-time';
 import type { AgentOnlineInterval } from './report-event';
 import { type ReportOptionsInput, resolveReportOptions } from './report-options';
 import { ReportTallies } from './report-tallies';
 import { finish, ROWS_PER_STEP, type Steps } from './steps';
 import { DAY_MS, HOUR_MS } from './time-zone';
-
-const orNull = (t: number): number | null => (Number.isNaN(t) ? null : t);
 
 /**
  * `tallyFacts` over columnar facts: the same accumulators fed in the same order from typed arrays,
@@ -33,7 +33,9 @@ export function* tallyColumnsSteps(
   optionsInput: ReportOptionsInput,
   presence?: readonly AgentOnlineInterval[],
 ): Steps<Report> {
-  const tally = new ColumnTally(ids, testAgents, optionsInput);
+  let rows = 0;
+  for (const part of parts) rows += part.rows === null ? part.columns.size : part.rows.length;
+  const tally = new ColumnTally(ids, testAgents, optionsInput, rows);
   for (const part of parts) {
     const n = part.rows === null ? part.columns.size : part.rows.length;
     for (let k = 0; k < n; k += ROWS_PER_STEP) {
@@ -44,55 +46,114 @@ export function* tallyColumnsSteps(
   return yield* tally.tallies.reportSteps(presence);
 }
 
-/** The columnar tally of one report, fed a slice of a part at a time (`add`). */
+/** How a tier string counts: its compliance counters, or unknown (counted per conversation as such). */
+interface TierRef {
+  known: boolean;
+  slot: TierSlot | undefined;
+  name: string | null;
+}
+
+/** What a string id stands for in this report, resolved on first use (see `ColumnTally.ref`). */
+interface Ref {
+  /** As an agent: their counters (null: none, a test agent; undefined: not asked yet). */
+  agent: AgentAccumulator | null | undefined;
+  /** As the agent of an answered round: their reply sums. */
+  sums: AgentSums | undefined;
+  tier: TierRef | undefined;
+}
+
+const PAGE_BITS = 12;
+const PAGE = 1 << PAGE_BITS;
+
+/**
+ * The columnar tally of one report, fed a slice of a part at a time (`add`). Agents and tiers are
+ * resolved once per string id into plain references, every instant stays a number (NaN for none),
+ * durations go into typed arrays: the loop looks nothing up by name and allocates nothing per row.
+ */
 export class ColumnTally {
   readonly tallies: ReportTallies;
   private readonly names: readonly string[];
-  /** Per string id, resolved once: the agent's counters (false: none, a test agent), the tier (null: unknown). */
-  private readonly slots = new Map<number, AgentAccumulator | false>();
-  private readonly tiers = new Map<number, string | null>();
+  /**
+   * String id → index in `refs` + 1 (0: not resolved yet), in pages allocated on first use: the
+   * ids looked up (agents, tiers) are few and mostly numbered early, customers (most ids) never.
+   */
+  private readonly pages: (Int32Array | undefined)[] = [];
+  private readonly refs: Ref[] = [];
+  private nullTier: TierRef | undefined;
+  private lastTierId = Number.NaN;
+  private lastTier: TierRef | undefined;
+  private readonly from: number;
+  private readonly to: number;
+  private readonly creditBotReplies: boolean;
 
-  constructor(ids: StringIds, testAgents: readonly string[], optionsInput: ReportOptionsInput) {
+  /** `rows`: how many rows will be added, when known (room for their durations). */
+  constructor(ids: StringIds, testAgents: readonly string[], optionsInput: ReportOptionsInput, rows = 0) {
     // Customers are numbered below `ids.size` when the tally starts: every part was built before.
-    this.tallies = new ReportTallies(resolveReportOptions(optionsInput), testAgents, ids.size);
+    this.tallies = new ReportTallies(resolveReportOptions(optionsInput), testAgents, ids.size, rows);
     this.names = ids.names;
+    this.from = this.tallies.period.from ?? Number.NEGATIVE_INFINITY;
+    this.to = this.tallies.period.to ?? Number.POSITIVE_INFINITY;
+    this.creditBotReplies = this.tallies.options.creditBotReplies;
   }
 
-  private name(i: number): string | null {
-    return i < 0 ? null : this.names[i]!;
+  private ref(id: number): Ref {
+    const page = this.pages[id >>> PAGE_BITS];
+    const k = page === undefined ? 0 : page[id & (PAGE - 1)]!;
+    if (k > 0) return this.refs[k - 1]!;
+    const ref: Ref = { agent: undefined, sums: undefined, tier: undefined };
+    this.refs.push(ref);
+    let p = page;
+    if (p === undefined) {
+      p = new Int32Array(PAGE);
+      this.pages[id >>> PAGE_BITS] = p;
+    }
+    p[id & (PAGE - 1)] = this.refs.length;
+    return ref;
   }
 
-  private slot(id: number): AgentAccumulator | undefined {
+  /** The agent's counters (created on first use, as `AgentTally.slot` does); undefined: none or a test agent. */
+  private agent(id: number): AgentAccumulator | undefined {
     if (id < 0) return undefined;
-    let s = this.slots.get(id);
-    if (s === undefined) {
-      s = this.tallies.agents.slot(this.names[id]!) ?? false;
-      this.slots.set(id, s);
+    const ref = this.ref(id);
+    let a = ref.agent;
+    if (a === undefined) {
+      a = this.tallies.agents.slot(this.names[id]!) ?? null;
+      ref.agent = a;
     }
-    return s === false ? undefined : s;
+    return a ?? undefined;
   }
 
-  private tierOf(id: number): string {
-    const t = this.tallies;
-    let tier = this.tiers.get(id);
-    if (tier === undefined) {
-      const named = this.name(id) ?? t.options.defaultTier;
-      tier = t.tierNames.has(named) ? named : null;
-      this.tiers.set(id, tier);
+  private sums(id: number): AgentSums {
+    const ref = this.ref(id);
+    let sums = ref.sums;
+    if (sums === undefined) {
+      sums = this.tallies.averages.sumsOf(this.names[id]!);
+      ref.sums = sums;
     }
-    // Unknown tiers are counted conversation by conversation.
-    return tier ?? t.tierOf(this.name(id));
+    return sums;
+  }
+
+  private tierRef(id: number): TierRef {
+    // The tier of the row before (common: a handful of tiers): no lookup.
+    if (id === this.lastTierId) return this.lastTier!;
+    const t = this.tallies;
+    let tier = id < 0 ? this.nullTier : this.ref(id).tier;
+    if (tier === undefined) {
+      const name = id < 0 ? null : this.names[id]!;
+      const known = t.tierNames.has(name ?? t.options.defaultTier);
+      tier = { known, slot: known ? t.compliance.slot(name ?? t.options.defaultTier) : undefined, name };
+      if (id < 0) this.nullTier = tier;
+      else this.ref(id).tier = tier;
+    }
+    this.lastTierId = id;
+    this.lastTier = tier;
+    return tier;
   }
 
   /** Tallies rows `[fromRow, toRow)` of a part: positions in its row list, or rows when it has none. */
   add(part: ColumnPart, fromRow: number, toRow: number): void {
     const t = this.tallies;
-    const { zone, counts, firstResponses, averages, compliance, roundRates, daily, hours } = t;
-    const from = t.period.from ?? Number.NEGATIVE_INFINITY;
-    const to = t.period.to ?? Number.POSITIVE_INFINITY;
-    const creditBotReplies = t.options.creditBotReplies;
-    const slot = (id: number) => this.slot(id);
-    const name = (i: number) => this.name(i);
+    const { counts, compliance } = t;
     const c = part.columns;
     const rows = part.rows;
     for (let k = fromRow; k < toRow; k++) {
@@ -106,106 +167,145 @@ export class ColumnTally {
       else if (status === 3) counts.conversationsWithoutCustomerMessage++;
       if (status !== 0) continue;
       counts.conversations++;
-      const tier = this.tierOf(c.tier[i]!);
-      const startAt = c.startAt[i]!;
-
+      const tierRef = this.tierRef(c.tier[i]!);
+      // Unknown tiers are counted conversation by conversation (`tierOf`), then count as the default.
+      const tier = tierRef.known ? tierRef.slot : compliance.slot(t.tierOf(tierRef.name));
       // Conversation-level figures belong to the period of the customer's first message.
-      if (startAt >= from && startAt < to) {
-        t.conversations++;
-        const awaits = c.awaitsHuman[i] === 1;
-        if (awaits) t.awaitingHuman++;
-        const firstReplyAt = orNull(c.firstReplyAt[i]!);
-        const firstHumanAt = orNull(c.firstHumanAt[i]!);
-        const handoffAt = orNull(c.handoffAt[i]!);
-        firstResponses.addTimes(
-          startAt,
-          firstReplyAt,
-          firstHumanAt,
-          handoffAt,
-          orNull(c.firstHumanAfterHandoffAt[i]!),
-          awaits,
-        );
-        compliance.addFirst(tier, awaits, firstHumanAt === null ? null : firstHumanAt - startAt);
-        const wall = startAt + zone.offset(startAt);
-        const day = Math.floor(wall / DAY_MS);
-        hours.addArrival(
-          day,
-          Math.floor((wall - day * DAY_MS) / HOUR_MS),
-          startAt,
-          firstReplyAt,
-          firstHumanAt,
-          awaits,
-        );
-        // The agent tally's `addConversation`, piece by piece in its order.
-        const serving = c.servingAgent[i]!;
-        for (let w = c.writerStart[i]!, end = c.writerStart[i + 1]!; w < end; w++)
-          addServed(slot(c.writer[w]!), c.writerMessages[w]!, c.writer[w] !== serving);
-        if (firstHumanAt !== null) slot(c.firstHumanAgent[i]!)?.firstResponseMs.push(firstHumanAt - startAt);
-        const transferStart = c.transferStart[i]!;
-        const transferEnd = c.transferStart[i + 1]!;
-        for (let x = transferStart; x < transferEnd; x++) {
-          const fromAgent = c.transferFrom[x]!;
-          const toAgent = c.transferTo[x]!;
-          if (fromAgent !== toAgent) addTransfer(slot(fromAgent), slot(toAgent));
-        }
-        const overdueStart = c.overdueStart[i]!;
-        const overdueEnd = c.overdueStart[i + 1]!;
-        for (let x = overdueStart; x < overdueEnd; x++) addOverdue(slot(c.overdueAgent[x]!));
-        const assignEnd = c.assignStart[i + 1]!;
-        for (let x = c.assignStart[i]!; x < assignEnd; x++)
-          addAssignment(slot(c.assignAgent[x]!), c.assignedAt[x]!, orNull(c.reactedAt[x]!));
-        for (let x = c.assignStart[i]!; x < assignEnd; x++) {
-          const reactedAt = c.reactedAt[x]!;
-          if (Number.isNaN(reactedAt)) t.unreacted++;
-          else t.reactionMs.push(reactedAt - c.assignedAt[x]!);
-        }
-        t.transfers += transferEnd - transferStart;
-        t.overdue += overdueEnd - overdueStart;
-        const handle = handleTimeOf(orNull(c.lastAgentAt[i]!), handoffAt, startAt, t.capMs);
-        if (handle !== null) t.handleMs.push(handle);
+      const startAt = c.startAt[i]!;
+      if (startAt >= this.from && startAt < this.to) {
+        this.addStart(c, i, tier);
+        this.addAgents(c, i);
       }
-
       // Reply-level figures belong to the period of the message that started the wait.
-      const messageStart = c.messageStart[i]!;
-      let at = messageStart;
-      for (let r = c.roundStart[i]!, end = c.roundStart[i + 1]!; r < end; r++) {
-        const roundAt = c.message[at]!;
-        at += c.roundMessages[r]!;
-        if (roundAt < from || roundAt >= to) continue;
-        const gap = averages.addRound(roundAt, orNull(c.roundAnsweredAt[r]!), name(c.roundAgent[r]!));
-        if (gap !== null) compliance.addReply(tier, gap);
-      }
-      const platform = creditBotReplies && c.hasPlatformRounds[i] === 1;
-      const counts_ = platform ? c.platformMessages : c.roundMessages;
-      const answers = platform ? c.platformAnsweredAt : c.roundAnsweredAt;
-      const first = platform ? c.platformStart[i]! : c.roundStart[i]!;
-      const last = platform ? c.platformStart[i + 1]! : c.roundStart[i + 1]!;
-      const customer = c.customer[i]!;
-      // A customer's messages on one local day are or-ed together before touching the day's map.
-      let day = Number.NaN;
-      let flags = 0;
-      at = messageStart;
-      for (let r = first; r < last; r++) {
-        const answeredAt = orNull(answers[r]!);
-        const end = at + counts_[r]!;
-        for (let x = at; x < end; x++) {
-          const messageAt = c.message[x]!;
-          if (messageAt < from || messageAt >= to) continue;
-          const wall = messageAt + zone.offset(messageAt);
-          const d = Math.floor(wall / DAY_MS);
-          const msOfDay = wall - d * DAY_MS;
-          if (x === at) roundRates.addRound(messageAt, answeredAt, msOfDay);
-          const f = daily.flagsOf(messageAt, msOfDay, answeredAt);
-          if (d === day) flags |= f;
-          else {
-            if (!Number.isNaN(day)) daily.merge(day, customer, flags);
-            day = d;
-            flags = f;
-          }
-        }
-        at = end;
-      }
-      if (!Number.isNaN(day)) daily.merge(day, customer, flags);
+      this.addRounds(c, i, tier);
+      this.addMessages(c, i);
     }
+  }
+
+  // The pieces of a row below are separate functions on purpose: each is optimised with its own
+  // inlining budget, so the accumulators' small methods are inlined and no instant (a double
+  // beyond the small-integer range) is boxed to be passed to a call. Only columns and row numbers
+  // cross these calls.
+
+  /** First responses, compliance, hour of arrival, reactions, handle time of a row started in the period. */
+  private addStart(c: FactColumns, i: number, tier: TierSlot | undefined): void {
+    const t = this.tallies;
+    const startAt = c.startAt[i]!;
+    t.conversations++;
+    const awaits = c.awaitsHuman[i] === 1;
+    if (awaits) t.awaitingHuman++;
+    const firstReplyAt = c.firstReplyAt[i]!;
+    const firstHumanAt = c.firstHumanAt[i]!;
+    const handoffAt = c.handoffAt[i]!;
+    t.firstResponses.addInstants(
+      startAt,
+      firstReplyAt,
+      firstHumanAt,
+      handoffAt,
+      c.firstHumanAfterHandoffAt[i]!,
+      awaits,
+    );
+    // NaN (no human response) minus anything stays NaN: "none" for the tier too.
+    if (tier !== undefined && awaits) addFirstTo(tier, firstHumanAt - startAt);
+    const wall = startAt + t.zone.offset(startAt);
+    const day = Math.floor(wall / DAY_MS);
+    t.hours.addArrivalAt(
+      day,
+      Math.floor((wall - day * DAY_MS) / HOUR_MS),
+      startAt,
+      firstReplyAt,
+      firstHumanAt,
+      awaits,
+    );
+    const assignEnd = c.assignStart[i + 1]!;
+    for (let x = c.assignStart[i]!; x < assignEnd; x++) {
+      const reactedAt = c.reactedAt[x]!;
+      if (Number.isNaN(reactedAt)) t.unreacted++;
+      else t.reactionMs.push(reactedAt - c.assignedAt[x]!);
+    }
+    t.transfers += c.transferStart[i + 1]! - c.transferStart[i]!;
+    t.overdue += c.overdueStart[i + 1]! - c.overdueStart[i]!;
+    const handle = handleTimeAt(c.lastAgentAt[i]!, handoffAt, startAt, t.capMs);
+    if (!Number.isNaN(handle)) t.handleMs.push(handle);
+  }
+
+  /** The agent tally's `addConversation`, piece by piece in its order. */
+  private addAgents(c: FactColumns, i: number): void {
+    const serving = c.servingAgent[i]!;
+    for (let w = c.writerStart[i]!, end = c.writerStart[i + 1]!; w < end; w++) {
+      const writer = c.writer[w]!;
+      addServed(this.agent(writer), c.writerMessages[w]!, writer !== serving);
+    }
+    const firstHumanAt = c.firstHumanAt[i]!;
+    if (!Number.isNaN(firstHumanAt))
+      this.agent(c.firstHumanAgent[i]!)?.firstResponseMs.push(firstHumanAt - c.startAt[i]!);
+    for (let x = c.transferStart[i]!, end = c.transferStart[i + 1]!; x < end; x++) {
+      const fromAgent = c.transferFrom[x]!;
+      const toAgent = c.transferTo[x]!;
+      if (fromAgent !== toAgent) addTransfer(this.agent(fromAgent), this.agent(toAgent));
+    }
+    for (let x = c.overdueStart[i]!, end = c.overdueStart[i + 1]!; x < end; x++)
+      addOverdue(this.agent(c.overdueAgent[x]!));
+    for (let x = c.assignStart[i]!, end = c.assignStart[i + 1]!; x < end; x++)
+      addAssignment(this.agent(c.assignAgent[x]!), c.assignedAt[x]!, c.reactedAt[x]!);
+  }
+
+  /** Reply gaps of the rounds started in the period: the average response and the tier's replies. */
+  private addRounds(c: FactColumns, i: number, tier: TierSlot | undefined): void {
+    const averages = this.tallies.averages;
+    const from = this.from;
+    const to = this.to;
+    let at = c.messageStart[i]!;
+    for (let r = c.roundStart[i]!, end = c.roundStart[i + 1]!; r < end; r++) {
+      const roundAt = c.message[at]!;
+      at += c.roundMessages[r]!;
+      if (roundAt < from || roundAt >= to) continue;
+      // `AverageResponseTally.addRound`: answered when both the reply and its agent are known.
+      const answeredAt = c.roundAnsweredAt[r]!;
+      const agent = c.roundAgent[r]!;
+      if (Number.isNaN(answeredAt) || agent < 0) averages.addUnanswered();
+      else {
+        const gap = averages.addAnswered(roundAt, answeredAt, this.sums(agent));
+        if (tier !== undefined) addReplyTo(tier, gap);
+      }
+    }
+  }
+
+  /** Every customer message in the period: round reply rates and the customer's day (daily rates). */
+  private addMessages(c: FactColumns, i: number): void {
+    const { zone, roundRates, daily } = this.tallies;
+    const from = this.from;
+    const to = this.to;
+    const platform = this.creditBotReplies && c.hasPlatformRounds[i] === 1;
+    const counts = platform ? c.platformMessages : c.roundMessages;
+    const answers = platform ? c.platformAnsweredAt : c.roundAnsweredAt;
+    const first = platform ? c.platformStart[i]! : c.roundStart[i]!;
+    const last = platform ? c.platformStart[i + 1]! : c.roundStart[i + 1]!;
+    const customer = c.customer[i]!;
+    // A customer's messages on one local day are or-ed together before touching the day's map.
+    let day = Number.NaN;
+    let flags = 0;
+    let at = c.messageStart[i]!;
+    for (let r = first; r < last; r++) {
+      const answeredAt = answers[r]!;
+      const end = at + counts[r]!;
+      for (let x = at; x < end; x++) {
+        const messageAt = c.message[x]!;
+        if (messageAt < from || messageAt >= to) continue;
+        const wall = messageAt + zone.offset(messageAt);
+        const d = Math.floor(wall / DAY_MS);
+        const msOfDay = wall - d * DAY_MS;
+        if (x === at) roundRates.addRoundAt(messageAt, answeredAt, msOfDay);
+        const f = daily.flagsAt(messageAt, msOfDay, answeredAt);
+        if (d === day) flags |= f;
+        else {
+          if (!Number.isNaN(day)) daily.merge(day, customer, flags);
+          day = d;
+          flags = f;
+        }
+      }
+      at = end;
+    }
+    if (!Number.isNaN(day)) daily.merge(day, customer, flags);
   }
 }

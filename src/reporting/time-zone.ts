@@ -37,6 +37,10 @@ export function assertTimeZone(timeZone: string): void {
   }
 }
 
+/** Zone → UTC hour → offset (see `createZoneClock`); a zone's map starts over beyond this many hours (~11 years). */
+const hourOffsets = new Map<string, Map<number, number>>();
+const MAX_CACHED_HOURS = 100_000;
+
 /**
  * Local day/hour bucketing with Intl only. Intl formatting costs microseconds, too slow to call
  * for a million events, so the zone offset is cached per UTC hour: an hour whose start and end
@@ -45,64 +49,86 @@ export function assertTimeZone(timeZone: string): void {
  */
 export function createZoneClock(timeZone: string): ZoneClock {
   assertTimeZone(timeZone);
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  return new CachedZoneClock(timeZone);
+}
 
-  function exactOffset(at: number): number {
+/**
+ * A class, not closures: every clock shares the same `offset` function, so the tallies' optimised
+ * code keeps calling (and inlining) one target from report to report instead of deoptimising on
+ * each new clock and falling back to a generic call that boxes every instant it passes.
+ */
+class CachedZoneClock implements ZoneClock {
+  private readonly format: Intl.DateTimeFormat;
+  /** UTC hour → offset; NaN marks an hour with a transition inside. Shared by every clock of the zone. */
+  private readonly offsetByHour: Map<number, number>;
+  // The last hour asked about: instants come in runs (a conversation's messages), so most calls stop here.
+  private lastSlot = Number.NaN;
+  private lastOffset = Number.NaN;
+
+  constructor(readonly timeZone: string) {
+    this.format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    // A report's month is ~720 hours, each two Intl calls the first time: kept across reports.
+    let cached = hourOffsets.get(timeZone);
+    if (cached === undefined || cached.size > MAX_CACHED_HOURS) {
+      cached = new Map();
+      hourOffsets.set(timeZone, cached);
+    }
+    this.offsetByHour = cached;
+  }
+
+  private exactOffset(at: number): number {
     const p: Record<string, number> = {};
-    for (const part of format.formatToParts(at)) {
+    for (const part of this.format.formatToParts(at)) {
       if (part.type !== 'literal') p[part.type] = Number(part.value);
     }
     const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
     return wall - Math.floor(at / 1000) * 1000;
   }
 
-  // NaN marks an hour with a transition inside.
-  const offsetByHour = new Map<number, number>();
-  // The last hour asked about: instants come in runs (a conversation's messages), so most calls stop here.
-  let lastSlot = Number.NaN;
-  let lastOffset = Number.NaN;
-  function offsetAt(at: number): number {
+  offset(at: number): number {
     const slot = Math.floor(at / HOUR_MS);
-    if (slot === lastSlot) return Number.isNaN(lastOffset) ? exactOffset(at) : lastOffset;
-    let offset = offsetByHour.get(slot);
-    if (offset === undefined) {
-      const start = exactOffset(slot * HOUR_MS);
-      offset = start === exactOffset(slot * HOUR_MS + HOUR_MS - 1) ? start : Number.NaN;
-      offsetByHour.set(slot, offset);
-    }
-    lastSlot = slot;
-    lastOffset = offset;
-    return Number.isNaN(offset) ? exactOffset(at) : offset;
+    if (slot === this.lastSlot) return Number.isNaN(this.lastOffset) ? this.exactOffset(at) : this.lastOffset;
+    return this.offsetOfSlot(slot, at);
   }
 
-  return {
-    timeZone,
-    local(at) {
-      const wall = at + offsetAt(at);
-      const day = Math.floor(wall / DAY_MS);
-      const msOfDay = wall - day * DAY_MS;
-      return { day, hour: Math.floor(msOfDay / HOUR_MS), msOfDay };
-    },
-    offset: offsetAt,
-    dateLabel(day) {
-      return new Date(day * DAY_MS).toISOString().slice(0, 10);
-    },
-    instantOf(date, msOfDay = 0) {
-      const wall = Date.parse(`${date}T00:00:00Z`) + msOfDay;
-      // Two rounds settle the offset next to a DST change; a wall time that does not exist
-      // (inside a spring-forward gap) lands next to the gap.
-      let at = wall - offsetAt(wall);
-      at = wall - offsetAt(at);
-      return at;
-    },
-  };
+  private offsetOfSlot(slot: number, at: number): number {
+    let offset = this.offsetByHour.get(slot);
+    if (offset === undefined) {
+      const start = this.exactOffset(slot * HOUR_MS);
+      offset = start === this.exactOffset(slot * HOUR_MS + HOUR_MS - 1) ? start : Number.NaN;
+      this.offsetByHour.set(slot, offset);
+    }
+    this.lastSlot = slot;
+    this.lastOffset = offset;
+    return Number.isNaN(offset) ? this.exactOffset(at) : offset;
+  }
+
+  local(at: number): LocalSlot {
+    const wall = at + this.offset(at);
+    const day = Math.floor(wall / DAY_MS);
+    const msOfDay = wall - day * DAY_MS;
+    return { day, hour: Math.floor(msOfDay / HOUR_MS), msOfDay };
+  }
+
+  dateLabel(day: number): string {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  instantOf(date: string, msOfDay = 0): number {
+    const wall = Date.parse(`${date}T00:00:00Z`) + msOfDay;
+    // Two rounds settle the offset next to a DST change; a wall time that does not exist
+    // (inside a spring-forward gap) lands next to the gap.
+    let at = wall - this.offset(wall);
+    at = wall - this.offset(at);
+    return at;
+  }
 }

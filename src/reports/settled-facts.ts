@@ -4,6 +4,7 @@ import type { Logger } from '../shared/log';
 import type { SpamRules } from '../shop/settings';
 import type { Database } from '../store/database';
 import { type ColumnBlock, decodeBlock, encodeBlock, type SettledConversation } from './facts-codec';
+import { copyRowsBinary } from './pg-copy';
 import { rowHasCustomerMessageIn, StringIds } from '../reporting/fact-columns';
 import {
   conversationsStartedIn,
@@ -552,15 +553,11 @@ export class FactSettler {
     for (const [day, blocks] of missing) {
       // A block per query: a day's blocks at once are ~10 MB read in one synchronous stretch.
       for (const block of blocks) {
-        const rows = await this.db
-          .selectFrom('report_fact_blocks')
-          .select(['day_start', 'block', 'data'])
-          .where('day_start', '=', day)
-          .where('block', '=', block)
-          .execute();
-        for (const r of rows) {
-          const decodedBlock = decodeBlock(r.data, this.ids);
-          const key = keyOf({ day, block: Number(r.block) });
+        const data = await this.blockData(day, block);
+        if (data) {
+          // The bytes were read for this block alone: decoded in place.
+          const decodedBlock = decodeBlock(data, this.ids, true);
+          const key = keyOf({ day, block });
           decoded.set(key, decodedBlock);
           this.remember(key, decodedBlock);
         }
@@ -575,7 +572,30 @@ export class FactSettler {
     return out;
   }
 
-  /** Reads and decodes the blocks of the days since `since` into the cache, a block at a time. */
+  /** A stored block's bytes (undefined: no such block). */
+  private async blockData(day: number, block: number): Promise<Uint8Array | undefined> {
+    const pg = this.deps.database.pg;
+    if (pg && Number.isSafeInteger(day) && Number.isSafeInteger(block)) {
+      // Raw bytes through COPY, not the hex text a bytea column comes back as (pg-copy.ts: ~8× faster).
+      const rows = await copyRowsBinary(
+        pg.pool,
+        `COPY (SELECT data FROM report_fact_blocks WHERE day_start = ${day} AND block = ${block}) TO STDOUT (FORMAT binary)`,
+      );
+      return rows[0]?.[0] ?? undefined;
+    }
+    const row = await this.db
+      .selectFrom('report_fact_blocks')
+      .select('data')
+      .where('day_start', '=', day)
+      .where('block', '=', block)
+      .executeTakeFirst();
+    return row?.data;
+  }
+
+  /**
+   * Reads and decodes the blocks of the days since `since` into the cache, a block at a time, then
+   * measures the pending conversations of every usable day (`current`), so a report finds both in memory.
+   */
   async warm(context: FactContext, since: number): Promise<number> {
     const pacer = this.pacer();
     const rows = await this.db
@@ -596,6 +616,21 @@ export class FactSettler {
       n += (await this.exclusive(() => this.blocks([b], pacer)))[0]?.columns.size ?? 0;
       // Between blocks the lock is free: a report waiting for it goes first.
       await pacer.turn();
+    }
+    if (!this.stopped) {
+      // The days' pending conversations too: a report measures from the log those it does not hold
+      // yet (~19 000 for a month: ~0.7 s of the first report after a start on SQLite). Kept as `current`
+      // keeps them, so an event logged for one later (seen by the log check) drops it again.
+      const days = await this.db
+        .selectFrom('report_fact_days')
+        .select('pending')
+        .where('context', '=', context.key)
+        .where('state', '=', 'fresh')
+        .execute();
+      const pending: string[] = [];
+      for (const d of days) for (const id of JSON.parse(d.pending) as string[]) pending.push(id);
+      await this.exclusive(() => this.checkLate());
+      await this.current(pending, context, pacer);
     }
     return n;
   }

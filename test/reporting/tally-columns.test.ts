@@ -3,7 +3,14 @@ import { buildReport, tallyFacts } from '../../src/reporting/build-report';
 import { measureConversations } from '../../src/reporting/conversation-facts';
 import { columnsOf, StringIds } from '../../src/reporting/fact-columns';
 import type { ReportOptionsInput } from '../../src/reporting/report-options';
-import { percentileOf, percentileOfSorted, sortedCopy, summarizeMs } from '../../src/reporting/stats';
+import {
+  percentileOf,
+  percentileOfSorted,
+  percentileSteps,
+  sortedCopy,
+  summarizeMs,
+  summarizeMsSteps,
+} from '../../src/reporting/stats';
 import { tallyColumns } from '../../src/reporting/tally-columns';
 import { BASE, generate, HOUR, settledItems, withTestAgentsAndSpam } from '../reports/edge-log';
 
@@ -92,5 +99,30 @@ describe('percentiles by selection', () => {
     // Fractions are summed ascending, as before.
     const fractions = [0.3, 0.1, 0.2, 1e-7, 5.5];
     expect(summarizeMs(fractions)).toEqual(bySorting(fractions));
+  });
+
+  it('in steps: a million values take many short steps and give the same figures', () => {
+    let s = 5;
+    const random = () => {
+      s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return s / 2_147_483_648;
+    };
+    for (const spread of [50, 1e9]) {
+      const values = Array.from({ length: 1_000_003 }, () => Math.floor(random() * spread));
+      const sorted = sortedCopy(values);
+      // One selection alone is cut into steps (a partition paused in its middle included).
+      const one = percentileSteps(Float64Array.from(values), 0.5);
+      let stops = 0;
+      let r = one.next();
+      for (; !r.done; r = one.next()) stops++;
+      expect(r.value).toBe(percentileOfSorted(sorted, 0.5));
+      expect(stops).toBeGreaterThan(4);
+      // The p90 selected above the median's rank, as the summary does, is the sorted one too.
+      const steps = summarizeMsSteps(values);
+      let x = steps.next();
+      while (!x.done) x = steps.next();
+      const at = (p: number) => Math.round(percentileOfSorted(sorted, p)!) / 1000;
+      expect(x.value).toMatchObject({ count: values.length, median: at(0.5), p90: at(0.9) });
+    }
   });
 });

@@ -42,14 +42,16 @@ describe('stored facts', () => {
     const ids = new StringIds();
     ids.id('zzz');
     const half = Math.floor(settled.length / 2);
-    const blocks = [settled.slice(0, half), settled.slice(half)].map((part) =>
-      decodeBlock(encodeBlock(part), ids),
+    // The second block decoded in place (bytes read for it alone, as the settler does), the first copied.
+    const blocks = [settled.slice(0, half), settled.slice(half)].map((part, i) =>
+      decodeBlock(encodeBlock(part), ids, i === 1),
     );
     // Column for column what the facts give directly.
     const direct = new StringIds();
     for (const name of ids.names) direct.id(name);
     const want0 = columnsOf(settled.slice(0, half), direct);
     expect(blocks[0]!.columns).toEqual(want0);
+    expect(blocks[1]!.columns).toEqual(columnsOf(settled.slice(half), direct));
     expect([...blocks[0]!.conversationIds(), ...blocks[1]!.conversationIds()]).toEqual(
       facts.conversations.map((f) => f.id),
     );

@@ -1,0 +1,145 @@
+/**
+ * Times (and, under `node --cpu-prof`, profiles) the monthly report on a database kept by
+ * `BENCH_KEEP=1 npx tsx bench/reports.ts`, without generating it again:
+ *
+ *   BENCH_DB=/tmp/firstreply-bench-XXXX/bench.db npx tsx bench/lib/report-profile.ts
+ *   DATABASE_URL=postgres://… BENCH_PG_SCHEMA=bench_xxxx npx tsx bench/lib/report-profile.ts
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/report-profile.ts   (then profile-summary.ts)
+ *
+ * Runs, in order: BENCH_COLD_RUNS (default 2) monthly reports with no block cache (every block read
+ * and decoded: a report right after a restart), the cache warm-up, BENCH_RUNS (default 5) monthly
+ * reports with the blocks in memory, and with BENCH_DAY=1 one `groupBy=day`. Prints each time with
+ * its read / tally split and the longest event-loop stall. BENCH_SAVE=<file> writes the figures
+ * (report and day groups) as JSON, BENCH_CHECK=<file> compares with such a file: the same figures
+ * from another version of the code. BENCH_SLICE_MS as in bench/reports.ts (Infinity: no turns).
+ * Imports the tree it sits in, so a copy of an older tree times the older code on the same data.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, basename } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { CompiledContent } from '../../src/content/live-content';
+import { ReportService, type Summary } from '../../src/reports/report-service';
+import { defaultRoutingConfig } from '../../src/routing/routing-config';
+import { createLogger } from '../../src/shared/log';
+import { defaultShopSettings } from '../../src/shop/settings';
+import { openDatabase } from '../../src/store/database';
+
+// The month bench/reports.ts generates (BENCH_DAYS=30) and its clock after the live calls.
+const START = Date.parse('2026-10-01T00:00:00+08:00');
+const DAYS = Number(process.env.BENCH_DAYS ?? 30);
+const END = START + DAYS * 86_400_000;
+const NOW = Number(process.env.BENCH_NOW ?? END - 3 * 3_600_000 + 400_000);
+const TZ = 'Asia/Shanghai';
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 2);
+const SLICE_MS = process.env.BENCH_SLICE_MS === undefined ? undefined : Number(process.env.BENCH_SLICE_MS);
+const localDate = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
+const month = { from: localDate(START), to: localDate(END), tz: TZ };
+
+interface Timed {
+  ms: number;
+  /** CPU time of the process meanwhile (all its threads): less moved by other processes than wall time. */
+  cpu: number;
+  stall: number;
+  value: Summary;
+}
+
+async function timed(fn: () => Promise<Summary>): Promise<Timed> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await new Promise((resolve) => setTimeout(resolve, 3));
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(c);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  h.disable();
+  return { ms, cpu: (used.user + used.system) / 1000, stall: h.count > 0 ? h.max / 1e6 : ms, value };
+}
+
+const line = (label: string, r: Timed) =>
+  console.log(
+    `${label}: ${r.ms.toFixed(0)} ms, CPU ${r.cpu.toFixed(0)} ms (read ${r.value.timing.loadMs} ms, tally ${r.value.timing.computeMs} ms), ` +
+      `longest stall ${r.stall.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
+  );
+
+async function main() {
+  const file = process.env.BENCH_DB;
+  const url = process.env.DATABASE_URL;
+  const schema = process.env.BENCH_PG_SCHEMA;
+  if (!file && !(url && schema)) throw new Error('set BENCH_DB, or DATABASE_URL and BENCH_PG_SCHEMA');
+  const database = await openDatabase(
+    file
+      ? { dataDir: dirname(file), file: basename(file), sqliteWriter: 'inline' }
+      : { dataDir: '/tmp', url: url!, schema: schema! },
+  );
+  const content = {
+    settings: defaultShopSettings(),
+    routing: defaultRoutingConfig(),
+  } as unknown as CompiledContent;
+  const deps = {
+    database,
+    config: { current: content },
+    clock: () => NOW,
+    log: createLogger('silent'),
+    ...(SLICE_MS === undefined ? {} : { sliceMs: SLICE_MS }),
+  };
+  console.log(
+    `# report-profile ${file ?? `${schema}`} — ${new Date().toISOString()}, cwd tree ${process.cwd()}`,
+  );
+  const figures: unknown[] = [];
+
+  const cold = new ReportService({ ...deps, factCache: 0 });
+  const colds: number[] = [];
+  const coldCpu: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const r = await timed(() => cold.summary(month));
+    line(`cold ${i + 1}`, r);
+    colds.push(r.ms);
+    coldCpu.push(r.cpu);
+    if (i === 0) figures.push(r.value.report);
+  }
+
+  const service = new ReportService(deps);
+  const t = performance.now();
+  const warmed = await service.settler.warm(
+    service.factContext(['agent-test-1', 'agent-test-2']),
+    START - 86_400_000,
+  );
+  console.log(`warm-up: ${(performance.now() - t).toFixed(0)} ms, ${warmed} conversations`);
+  const warms: number[] = [];
+  const warmCpu: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await timed(() => service.summary(month));
+    line(`warm ${i + 1}`, r);
+    warms.push(r.ms);
+    warmCpu.push(r.cpu);
+    if (i === 0) figures.push(r.value.report);
+  }
+  if (process.env.BENCH_DAY === '1') {
+    const r = await timed(() => service.summary({ ...month, groupBy: 'day' }));
+    line('warm groupBy=day', r);
+    figures.push(r.value.groups);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]?.toFixed(0);
+  console.log(
+    `median: cold ${med(colds)} ms (CPU ${med(coldCpu)} ms), warm ${med(warms)} ms (CPU ${med(warmCpu)} ms)`,
+  );
+
+  const json = JSON.stringify(figures);
+  if (figures.length > 1 && JSON.stringify(figures[0]) !== JSON.stringify(figures[1]))
+    console.log('MISMATCH: cold and warm reports differ');
+  if (process.env.BENCH_SAVE) writeFileSync(process.env.BENCH_SAVE, json);
+  if (process.env.BENCH_CHECK) {
+    const same = readFileSync(process.env.BENCH_CHECK, 'utf8') === json;
+    console.log(`same figures as ${process.env.BENCH_CHECK}: ${same}`);
+    if (!same) process.exitCode = 1;
+  }
+  await database.close();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
