@@ -26,6 +26,18 @@ export interface Loaded {
 /** Customers whose rows are kept in memory: more than a shop has in conversation at once. */
 const KEPT_CUSTOMERS = 20_000;
 
+/** Write counts (`WriteWatch`) of a batch's rows when it was sent, by `table\u0000key`. */
+interface SentCounts {
+  version: number;
+  rows: Map<string, number>;
+}
+
+/** A kept copy and the write counts of its rows when their batch was sent. */
+interface Kept {
+  rows: Loaded & { customer: Readonly<CustomerRow> };
+  at: { version: number; customer: number; conversation: number };
+}
+
 /** A one-parameter query compiled on first use; later calls only swap the parameter. */
 function compiledOnce<P, R>(
   build: (db: Kysely<Tables>, param: P) => Compilable<R>,
@@ -92,7 +104,7 @@ export class ConversationStore {
    * nothing. Only with the writer thread, where this process writes them: any other statement on
    * the two tables runs on the main connection, and its `WriteWatch` version makes every copy stale.
    */
-  private readonly kept: LRUCache<string, { version: number; rows: Loaded }> | undefined;
+  private readonly kept: LRUCache<string, Kept> | undefined;
 
   constructor(private readonly database: Database) {
     const keep = database.writer !== undefined && database.watch !== undefined;
@@ -155,7 +167,7 @@ export class ConversationStore {
   /** The customer and their current conversation: the kept copy while current, else one statement. */
   async load(customerKey: string): Promise<Loaded> {
     const copy = this.kept?.get(customerKey);
-    if (copy && copy.version === this.database.watch!.version) return copy.rows;
+    if (copy && this.current(copy)) return copy.rows;
     const query = this.hot.customerWithConversation(customerKey);
     const row = (await this.database.db.executeQuery(query)).rows[0] as Record<string, unknown> | undefined;
     if (!row) return {};
@@ -198,8 +210,30 @@ export class ConversationStore {
     return this.committer.flushed();
   }
 
+  /** Nothing wrote the copy's rows since their batch was sent (see `WriteWatch`). */
+  private current(copy: Kept): boolean {
+    const watch = this.database.watch!;
+    return (
+      copy.at.version === watch.version &&
+      copy.at.customer === watch.rowVersion('customers', copy.rows.customer.key) &&
+      (copy.rows.conversation === undefined ||
+        copy.at.conversation === watch.rowVersion('conversations', copy.rows.conversation.id))
+    );
+  }
+
+  /** The write counts of a batch's rows as it is sent: its copies are current while they hold. */
+  private countsOf(rows: { customers: CustomerRow[]; conversations: ConversationRow[] }): SentCounts {
+    const watch = this.database.watch!;
+    const rowsAt = new Map<string, number>();
+    for (const c of rows.customers)
+      rowsAt.set(`customers\u0000${c.key}`, watch.rowVersion('customers', c.key));
+    for (const c of rows.conversations)
+      rowsAt.set(`conversations\u0000${c.id}`, watch.rowVersion('conversations', c.id));
+    return { version: watch.version, rows: rowsAt };
+  }
+
   /** Keeps the committed rows: the customers' first, then the conversations' (see `write`). */
-  private keepRows(returned: unknown[], customerCount: number, version: number): void {
+  private keepRows(returned: unknown[], customerCount: number, sent: SentCounts): void {
     const conversations = new Map<string, ConversationRow>();
     for (let i = customerCount; i < returned.length; i++) {
       const conversation = Object.freeze(
@@ -217,8 +251,12 @@ export class ConversationStore {
       if (customer.conversation_id !== null && !conversation) this.kept!.delete(customer.key);
       else
         this.kept!.set(customer.key, {
-          version,
           rows: conversation ? { customer, conversation } : { customer },
+          at: {
+            version: sent.version,
+            customer: sent.rows.get(`customers\u0000${customer.key}`) ?? 0,
+            conversation: conversation ? (sent.rows.get(`conversations\u0000${conversation.id}`) ?? 0) : 0,
+          },
         });
     }
   }
@@ -236,14 +274,14 @@ export class ConversationStore {
     const { writer } = this.database;
     if (writer) {
       // The rows as committed are current as long as no statement on the main connection may
-      // have written the tables since the batch was sent: they carry the version of that moment.
-      const version = this.database.watch!.version;
+      // have written them since the batch was sent: they carry the write counts of that moment.
+      const sent = this.kept ? this.countsOf(rows) : undefined;
       const returned = await writer.transaction([
         ...rows.customers.map(this.upsert.customer),
         ...rows.conversations.map(this.upsert.conversation),
         ...rows.events.map(this.upsert.event),
       ]);
-      if (this.kept) this.keepRows(returned, rows.customers.length, version);
+      if (sent) this.keepRows(returned, rows.customers.length, sent);
       return;
     }
     await this.database.db.transaction().execute(async (trx) => {

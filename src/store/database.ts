@@ -55,7 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const threaded = options.sqliteWriter !== 'inline';
   // With the writer thread, a checkpoint thread copies the WAL back (sqlite-writer.ts).
   if (threaded) sqlite.pragma('wal_autocheckpoint = 0');
-  const watch = new WriteWatch(['customers', 'conversations']);
+  const watch = new WriteWatch({ customers: 'key', conversations: 'id' });
   const db = new Kysely<Tables>({
     dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite), watch }),
   });

@@ -38,7 +38,8 @@ class FifoSqliteDriver extends SqliteDriver {
     const watch = this.settings.watch;
     this.connection = watch
       ? {
-          executeQuery: (query) => watch.around(query.sql, () => connection.executeQuery(query)),
+          executeQuery: (query) =>
+            watch.around(query.sql, query.parameters, () => connection.executeQuery(query)),
           // Kysely streams only SELECTs.
           streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
         }

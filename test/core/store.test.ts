@@ -311,6 +311,30 @@ describe('rows kept after a commit (SQLite, writer thread)', () => {
     await db.close();
   });
 
+  it('keeps a customer’s copy when another chat is written by its id', async () => {
+    const db = await openDatabase({ dataDir: storage.dataDir });
+    const store = new ConversationStore(db);
+    await store.commit(change('mine', 1, t));
+    await store.commit(change('theirs', 1, t));
+    // Routing assigns the other chat: a one-row update by id, as routing-store writes them.
+    await db.db
+      .updateTable('conversations')
+      .set({ status: 'assigned', agent_id: 'a1' })
+      .where('id', '=', 'conv-theirs')
+      .where('status', '=', 'bot')
+      .execute();
+    expect((await store.load('api:theirs')).conversation?.status).toBe('assigned');
+    // This customer's copy is still the one in memory: a change behind the store's back stays unseen.
+    const other = new SQLite(join(storage.dataDir, 'firstreply.db'));
+    other.prepare("update conversations set reply_turn = 99 where id = 'conv-mine'").run();
+    other.close();
+    expect((await store.load('api:mine')).conversation?.reply_turn).toBe(1);
+    // A write that may touch many chats makes every copy stale.
+    await db.db.updateTable('conversations').set({ overdue: 0 }).where('agent_id', '=', 'a1').execute();
+    expect((await store.load('api:mine')).conversation?.reply_turn).toBe(99);
+    await db.close();
+  });
+
   it('reads again when routing wrote while the batch was committing', async () => {
     const db = await openDatabase({ dataDir: storage.dataDir });
     const store = new ConversationStore(db);
