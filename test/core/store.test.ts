@@ -243,6 +243,13 @@ describe('rows kept after a commit (SQLite, writer thread)', () => {
   afterEach(async () => storage.cleanup());
   const t = Date.parse('2026-11-23T02:00:00Z');
 
+  /** A write through a connection of its own, as another process would make it. */
+  function behindTheStore(statement: string): void {
+    const other = new SQLite(join(storage.dataDir, 'firstreply.db'));
+    other.prepare(statement).run();
+    other.close();
+  }
+
   /** What the database holds, read past the store. */
   async function stored(db: Awaited<ReturnType<typeof openDatabase>>, key: string) {
     const customer = await db.db
@@ -266,9 +273,7 @@ describe('rows kept after a commit (SQLite, writer thread)', () => {
     expect(loaded).toEqual(await stored(db, 'api:kept'));
     expect(Object.isFrozen(loaded.conversation)).toBe(true);
     // Another process writing the file is not seen: the copy came from memory (one process owns it).
-    const other = new SQLite(join(storage.dataDir, 'firstreply.db'));
-    other.prepare("update conversations set status = 'closed' where id = 'conv-kept'").run();
-    other.close();
+    behindTheStore("update conversations set status = 'closed' where id = 'conv-kept'");
     expect((await store.load('api:kept')).conversation?.status).toBe('bot');
     await db.close();
   });
@@ -325,9 +330,7 @@ describe('rows kept after a commit (SQLite, writer thread)', () => {
       .execute();
     expect((await store.load('api:theirs')).conversation?.status).toBe('assigned');
     // This customer's copy is still the one in memory: a change behind the store's back stays unseen.
-    const other = new SQLite(join(storage.dataDir, 'firstreply.db'));
-    other.prepare("update conversations set reply_turn = 99 where id = 'conv-mine'").run();
-    other.close();
+    behindTheStore("update conversations set reply_turn = 99 where id = 'conv-mine'");
     expect((await store.load('api:mine')).conversation?.reply_turn).toBe(1);
     // A write that may touch many chats makes every copy stale.
     await db.db.updateTable('conversations').set({ overdue: 0 }).where('agent_id', '=', 'a1').execute();
