@@ -16,7 +16,7 @@ import { type LoopDelay, type ServerChild, startServer } from './lib/child';
 import { type LoadResult, runAutocannon, runOpenLoop } from './lib/load';
 import { machineLine } from './lib/machine';
 import { realisticMessage } from './lib/messages';
-import { benchShopConfig, describePack, loadBenchPack } from './lib/pack';
+import { describePack, loadBenchPack, serverEnv } from './lib/pack';
 import { Rng } from './lib/rng';
 import { fmt, fmtInt, median, table, yesNo } from './lib/stats';
 
@@ -123,19 +123,8 @@ async function main(): Promise<void> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'firstreply-bench-'));
   const dbFile = join(dataDir, 'firstreply.db');
-  const shop = benchShopConfig(dataDir);
-  console.log(`shop: ${shop.mode}; no agents online, so hand-offs wait in the queue`);
-  const appEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    INTENTS_DIR: bench.intentsDir,
-    REPLIES_DIR: bench.repliesDir,
-    LOG_LEVEL: 'silent',
-    SECRET_KEY: 'bench-secret-key-0123456789',
-    DATABASE_URL: '',
-    ...(shop.file ? { SHOP_CONFIG: shop.file } : {}),
-  };
+  const { env: appEnv, shopMode } = serverEnv(dataDir, bench);
+  console.log(`shop: ${shopMode}; no agents online, so hand-offs wait in the queue`);
   const profArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
   let ours: ServerChild | undefined;
   let bare: ServerChild | undefined;

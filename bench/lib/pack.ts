@@ -90,3 +90,23 @@ export function benchEnv(
   });
   return { env, shopMode: shop.mode };
 }
+
+/** The environment of the app's server child process (bench/lib/serve-app.ts) over a fresh data dir. */
+export function serverEnv(
+  dataDir: string,
+  bench: BenchPack = loadBenchPack(),
+): { env: NodeJS.ProcessEnv; shopMode: string } {
+  const shop = benchShopConfig(dataDir);
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    INTENTS_DIR: bench.intentsDir,
+    REPLIES_DIR: bench.repliesDir,
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: 'bench-secret-key-0123456789',
+    DATABASE_URL: '',
+    ...(shop.file ? { SHOP_CONFIG: shop.file } : {}),
+  };
+  return { env, shopMode: shop.mode };
+}
