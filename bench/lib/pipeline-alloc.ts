@@ -2,7 +2,8 @@
  * Diagnostic: where the message path allocates. Samples every allocation (also those freed by
  * young- and old-generation GCs) while the in-process pipeline handles messages, then prints the
  * bytes allocated per message by function — allocation drives the GC pauses at the tail of the
- * latency distribution.
+ * latency distribution. With BENCH_SURVIVORS=1 it counts only what outlived a young-generation GC
+ * (promoted to the old generation): what makes each scavenge, and so each pause, longer.
  *
  *   npx tsx bench/lib/pipeline-alloc.ts [messages=10000] [inFlight=50] [top=30]
  */
@@ -19,6 +20,7 @@ interface SampleNode {
 const count = Number(process.argv[2] ?? 10_000);
 const inFlight = Number(process.argv[3] ?? 50);
 const top = Number(process.argv[4] ?? 30);
+const survivors = process.env.BENCH_SURVIVORS === '1';
 const { run, close } = await inProcessPipeline(inFlight);
 await run(Math.min(5000, count)); // warm-up
 
@@ -27,7 +29,7 @@ session.connect();
 await session.post('HeapProfiler.startSampling', {
   samplingInterval: 512,
   includeObjectsCollectedByMajorGC: true,
-  includeObjectsCollectedByMinorGC: true,
+  includeObjectsCollectedByMinorGC: !survivors,
 });
 await run(count);
 const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: SampleNode } };
@@ -49,7 +51,7 @@ const walk = (n: SampleNode) => {
 };
 walk(profile.head);
 console.log(
-  `${count} messages, ${inFlight} in flight: ${fmtInt(total / count)} bytes allocated per message (sampled)`,
+  `${count} messages, ${inFlight} in flight: ${fmtInt(total / count)} bytes ${survivors ? 'promoted (outlived a young-generation GC)' : 'allocated'} per message (sampled)`,
 );
 for (const [fn, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   console.log(`${fmtInt(bytes / count).padStart(8)} B/msg  ${fn}`);

@@ -3,6 +3,7 @@ import { GroupCommitter } from './group-commit';
 import { CompiledQuery, type Compilable, type Kysely, type Selectable } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { newConversation, newCustomer } from './rows';
+import type { Statement } from './sqlite-writer';
 import type { ConversationsTable, CustomersTable, EventsTable, Tables } from './tables';
 
 export type CustomerRow = CustomersTable;
@@ -26,10 +27,11 @@ export interface Loaded {
 /** Customers whose rows are kept in memory: more than a shop has in conversation at once. */
 const KEPT_CUSTOMERS = 20_000;
 
-/** Write counts (`WriteWatch`) of a batch's rows when it was sent, by `table\u0000key`. */
+/** Write counts (`WriteWatch`) of a batch's rows when it was sent, in the order of its rows. */
 interface SentCounts {
   version: number;
-  rows: Map<string, number>;
+  customers: number[];
+  conversations: number[];
 }
 
 /** A kept copy and the write counts of its rows when their batch was sent. */
@@ -58,7 +60,7 @@ function compiledOnce<P, R>(
 function compiledRow<R extends object>(
   build: (row: R) => Compilable<unknown>,
   shape: R,
-): (row: R) => CompiledQuery<unknown> {
+): (row: R) => Statement {
   let compiled: { sql: string; parameters: readonly unknown[]; slots: [keyof R, number][] } | undefined;
   const prepare = () => {
     const columns = Object.keys(shape) as (keyof R)[];
@@ -76,12 +78,24 @@ function compiledRow<R extends object>(
     compiled ??= prepare();
     const parameters = compiled.parameters.slice();
     for (const [column, at] of compiled.slots) parameters[at] = row[column] ?? null;
-    return CompiledQuery.raw(compiled.sql, parameters);
+    // Plain: the writer thread needs only these two (kysely's CompiledQuery also builds a node tree).
+    return { sql: compiled.sql, parameters };
   };
 }
 
 const CUSTOMER_COLUMNS = Object.keys(newCustomer('', '', '', 0)) as (keyof CustomerRow)[];
 const CONVERSATION_COLUMNS = Object.keys(newConversation('', '', '', 0)) as (keyof ConversationRow)[];
+
+/** The stored row's values, each taken from `sent` where equal (same value, older object). */
+function merge<R>(stored: Record<string, unknown>, sent: object, columns: readonly string[]): R {
+  const mine = sent as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    const value = stored[c];
+    out[c] = value === mine[c] ? mine[c] : value;
+  }
+  return out as R;
+}
 
 function pick<R>(row: Record<string, unknown>, columns: readonly string[], prefix: string): R {
   const out: Record<string, unknown> = {};
@@ -224,26 +238,40 @@ export class ConversationStore {
   /** The write counts of a batch's rows as it is sent: its copies are current while they hold. */
   private countsOf(rows: { customers: CustomerRow[]; conversations: ConversationRow[] }): SentCounts {
     const watch = this.database.watch!;
-    const rowsAt = new Map<string, number>();
-    for (const c of rows.customers)
-      rowsAt.set(`customers\u0000${c.key}`, watch.rowVersion('customers', c.key));
-    for (const c of rows.conversations)
-      rowsAt.set(`conversations\u0000${c.id}`, watch.rowVersion('conversations', c.id));
-    return { version: watch.version, rows: rowsAt };
+    return {
+      version: watch.version,
+      customers: rows.customers.map((c) => watch.rowVersion('customers', c.key)),
+      conversations: rows.conversations.map((c) => watch.rowVersion('conversations', c.id)),
+    };
   }
 
-  /** Keeps the committed rows: the customers' first, then the conversations' (see `write`). */
-  private keepRows(returned: unknown[], customerCount: number, sent: SentCounts): void {
-    const conversations = new Map<string, ConversationRow>();
+  /**
+   * Keeps the committed rows (`returned`: the customers' first, then the conversations', in the
+   * order sent). A value equal to the one sent is taken from the sent row: the thread's copies are
+   * fresh strings that would all outlive the next young-generation GC, while the sent ones are
+   * mostly the previous copy's, already old.
+   */
+  private keepRows(
+    returned: unknown[],
+    rows: { customers: CustomerRow[]; conversations: ConversationRow[] },
+    sent: SentCounts,
+  ): void {
+    const customerCount = rows.customers.length;
+    const conversations = new Map<string, { row: ConversationRow; count: number }>();
     for (let i = customerCount; i < returned.length; i++) {
-      const conversation = Object.freeze(
-        pick<ConversationRow>(returned[i] as Record<string, unknown>, CONVERSATION_COLUMNS, ''),
+      const j = i - customerCount;
+      const row = Object.freeze(
+        merge<ConversationRow>(
+          returned[i] as Record<string, unknown>,
+          rows.conversations[j]!,
+          CONVERSATION_COLUMNS,
+        ),
       );
-      conversations.set(conversation.id, conversation);
+      conversations.set(row.id, { row, count: sent.conversations[j]! });
     }
     for (let i = 0; i < customerCount; i++) {
       const customer = Object.freeze(
-        pick<CustomerRow>(returned[i] as Record<string, unknown>, CUSTOMER_COLUMNS, ''),
+        merge<CustomerRow>(returned[i] as Record<string, unknown>, rows.customers[i]!, CUSTOMER_COLUMNS),
       );
       const conversation =
         customer.conversation_id === null ? undefined : conversations.get(customer.conversation_id);
@@ -251,11 +279,11 @@ export class ConversationStore {
       if (customer.conversation_id !== null && !conversation) this.kept!.delete(customer.key);
       else
         this.kept!.set(customer.key, {
-          rows: conversation ? { customer, conversation } : { customer },
+          rows: conversation ? { customer, conversation: conversation.row } : { customer },
           at: {
             version: sent.version,
-            customer: sent.rows.get(`customers\u0000${customer.key}`) ?? 0,
-            conversation: conversation ? (sent.rows.get(`conversations\u0000${conversation.id}`) ?? 0) : 0,
+            customer: sent.customers[i]!,
+            conversation: conversation?.count ?? 0,
           },
         });
     }
@@ -276,21 +304,22 @@ export class ConversationStore {
       // The rows as committed are current as long as no statement on the main connection may
       // have written them since the batch was sent: they carry the write counts of that moment.
       const sent = this.kept ? this.countsOf(rows) : undefined;
-      const returned = await writer.transaction([
-        ...rows.customers.map(this.upsert.customer),
-        ...rows.conversations.map(this.upsert.conversation),
-        ...rows.events.map(this.upsert.event),
-      ]);
-      if (sent) this.keepRows(returned, rows.customers.length, sent);
+      const statements: Statement[] = [];
+      for (const row of rows.customers) statements.push(this.upsert.customer(row));
+      for (const row of rows.conversations) statements.push(this.upsert.conversation(row));
+      for (const row of rows.events) statements.push(this.upsert.event(row));
+      const returned = await writer.transaction(statements);
+      if (sent) this.keepRows(returned, rows, sent);
       return;
     }
     await this.database.db.transaction().execute(async (trx) => {
       if (this.database.dialect === 'sqlite') {
         // In-process SQLite: one cached statement per row costs microseconds, while building a
         // multi-row query with Kysely cost more than running it (≈ 60 µs a message).
-        for (const row of rows.customers) await trx.executeQuery(this.upsert.customer(row));
-        for (const row of rows.conversations) await trx.executeQuery(this.upsert.conversation(row));
-        for (const row of rows.events) await trx.executeQuery(this.upsert.event(row));
+        const run = (q: Statement) => trx.executeQuery(CompiledQuery.raw(q.sql, q.parameters as unknown[]));
+        for (const row of rows.customers) await run(this.upsert.customer(row));
+        for (const row of rows.conversations) await run(this.upsert.conversation(row));
+        for (const row of rows.events) await run(this.upsert.event(row));
         return;
       }
       // PostgreSQL: a round trip per statement costs more than building it, so rows go in batches.

@@ -12,7 +12,9 @@ export class WriteWatch {
   version = 0;
   private readonly names: RegExp;
   private readonly single: RegExp;
-  private readonly rows = new Map<string, number>();
+  /** Table → key → count. Nested, so that a lookup (two per message) builds no string. */
+  private readonly rows = new Map<string, Map<string, number>>();
+  private rowCount = 0;
 
   /** `tables`: table name → its key column. */
   constructor(private readonly tables: Readonly<Record<string, string>>) {
@@ -24,7 +26,7 @@ export class WriteWatch {
 
   /** The count of one row (`table`, key): it moves with writes to that row and with `version`. */
   rowVersion(table: string, key: string): number {
-    return this.rows.get(`${table}\u0000${key}`) ?? 0;
+    return this.rows.get(table)?.get(key) ?? 0;
   }
 
   /** Runs a statement, moving the counts around it when it may write a watched table. */
@@ -36,8 +38,8 @@ export class WriteWatch {
     return run().finally(bump);
   }
 
-  /** The row a one-row UPDATE writes, as a `rows` key; undefined for any other statement. */
-  private rowOf(sql: string, parameters: readonly unknown[]): string | undefined {
+  /** The row a one-row UPDATE writes; undefined for any other statement. */
+  private rowOf(sql: string, parameters: readonly unknown[]): { table: string; key: string } | undefined {
     // A quote would be a literal, whose text could hold a `?` that is not a parameter.
     const m = sql.includes("'") ? null : this.single.exec(sql);
     if (!m || this.tables[m[1]!] !== m[2] || / or /i.test(m[3]!)) return undefined;
@@ -46,17 +48,28 @@ export class WriteWatch {
     let index = 0;
     for (let i = sql.indexOf('?'); i >= 0 && i < at; i = sql.indexOf('?', i + 1)) index++;
     const key = parameters[index];
-    return typeof key === 'string' ? `${m[1]}\u0000${key}` : undefined;
+    return typeof key === 'string' ? { table: m[1]!, key } : undefined;
   }
 
-  private bump(row: string): void {
+  private bump(row: { table: string; key: string }): void {
+    let keys = this.rows.get(row.table);
+    if (!keys) {
+      keys = new Map();
+      this.rows.set(row.table, keys);
+    }
+    const count = keys.get(row.key);
+    if (count !== undefined) keys.set(row.key, count + 1);
     // Bounded: past this many rows, every copy goes stale at once and the counts start over.
-    if (this.rows.size >= 100_000 && !this.rows.has(row)) this.everything();
-    else this.rows.set(row, (this.rows.get(row) ?? 0) + 1);
+    else if (this.rowCount >= 100_000) this.everything();
+    else {
+      keys.set(row.key, 1);
+      this.rowCount++;
+    }
   }
 
   private everything(): void {
     this.version++;
     this.rows.clear();
+    this.rowCount = 0;
   }
 }
