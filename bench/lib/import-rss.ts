@@ -35,9 +35,20 @@ const whole: [string, () => Promise<unknown>][] = [
   ['src/matching/matcher', () => import('../../src/matching/matcher')],
   ['src/store/database (kysely, better-sqlite3, pg)', () => import('../../src/store/database')],
   ['src/inbound/handle-message', () => import('../../src/inbound/handle-message')],
-  ['src/channels/bottender (bottender)', () => import('../../src/channels/bottender')],
+  [
+    'src/channels/bottender (adapters; bottender itself not yet)',
+    () => import('../../src/channels/bottender'),
+  ],
   ['src/services (all the rest)', () => import('../../src/services')],
   ['src/app (express, routes)', () => import('../../src/app')],
+  // What a process with a platform channel enabled loads on top (src/channels/bottender/load.ts).
+  [
+    'bottender + messaging-api-common (only with a platform channel)',
+    async () => {
+      const { bottender, messagingCommon } = await import('../../src/channels/bottender/load');
+      return { ...bottender(), ...messagingCommon() };
+    },
+  ],
 ];
 
 const rows: string[][] = [];

@@ -1,7 +1,8 @@
-import { Line, LineClient, LineConnector, type LineEvent } from 'bottender';
+import type { LineConnector, LineEvent } from 'bottender';
 import type { OutboundReply } from '../../inbound/message';
 import type { ChannelAdapter, Log, PlatformMessage } from './adapter';
 import type { ChannelSettings } from './config';
+import { bottender } from './load';
 import { checkLine, header } from './signatures';
 import { parseJsonBody, toInbound } from './to-inbound';
 import { label, options } from './to-outbound';
@@ -17,7 +18,7 @@ function toLineMessage(reply: OutboundReply) {
     type: 'action' as const,
     action: { type: 'message' as const, label: label(text, 20), text },
   }));
-  return Line.createText(reply.text, items.length > 0 ? { quickReply: { items } } : undefined);
+  return bottender().Line.createText(reply.text, items.length > 0 ? { quickReply: { items } } : undefined);
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -49,6 +50,7 @@ function toMessage(event: LineEvent): PlatformMessage['message'] | null {
 }
 
 export function createLineAdapter(settings: Settings, log: Log): ChannelAdapter {
+  const { LineClient, LineConnector } = bottender();
   const client = new LineClient({
     accessToken: settings.accessToken,
     channelSecret: settings.channelSecret,

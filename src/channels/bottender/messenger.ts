@@ -1,7 +1,8 @@
-import { MessengerClient, MessengerEvent, type MessengerTypes } from 'bottender';
+import type { MessengerEvent, MessengerTypes } from 'bottender';
 import type { OutboundReply } from '../../inbound/message';
 import type { ChannelAdapter, PlatformMessage } from './adapter';
 import type { ChannelSettings } from './config';
+import { bottender } from './load';
 import { checkMessenger, header, safeEqual } from './signatures';
 import { parseJsonBody, toInbound } from './to-inbound';
 import { inOrder, label, options } from './to-outbound';
@@ -48,6 +49,7 @@ function rawEvents(body: Record<string, unknown>): Array<{ event: RawEvent; page
 }
 
 export function createMessengerAdapter(settings: Settings): ChannelAdapter {
+  const { MessengerClient, MessengerEvent } = bottender();
   const client = new MessengerClient({
     accessToken: settings.accessToken,
     appSecret: settings.appSecret,

@@ -1,7 +1,8 @@
-import { SlackConnector, SlackOAuthClient } from 'bottender';
+import type { SlackConnector } from 'bottender';
 import type { OutboundReply } from '../../inbound/message';
 import type { ChannelAdapter, PlatformMessage } from './adapter';
 import type { ChannelSettings } from './config';
+import { bottender } from './load';
 import { checkSlack, header } from './signatures';
 import { parseJsonBody, toInbound } from './to-inbound';
 import { inOrder, textWithOptions } from './to-outbound';
@@ -37,6 +38,7 @@ function toMessage(raw: SlackMessageEvent): PlatformMessage['message'] | null {
 }
 
 export function createSlackAdapter(settings: Settings): ChannelAdapter {
+  const { SlackConnector, SlackOAuthClient } = bottender();
   const client = new SlackOAuthClient({ accessToken: settings.accessToken, origin: settings.origin });
   const connector = new SlackConnector({ client, signingSecret: settings.signingSecret });
 

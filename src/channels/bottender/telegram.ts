@@ -1,7 +1,8 @@
-import { TelegramClient, TelegramConnector, type TelegramEvent, type TelegramTypes } from 'bottender';
+import type { TelegramConnector, TelegramEvent, TelegramTypes } from 'bottender';
 import type { OutboundReply } from '../../inbound/message';
 import type { ChannelAdapter, Log, PlatformMessage } from './adapter';
 import type { ChannelSettings } from './config';
+import { bottender } from './load';
 import { checkTelegram, header } from './signatures';
 import { parseJsonBody, toInbound } from './to-inbound';
 import { inOrder, options } from './to-outbound';
@@ -53,6 +54,7 @@ function toMessage(event: TelegramEvent): PlatformMessage['message'] | null {
 }
 
 export function createTelegramAdapter(settings: Settings, log: Log): ChannelAdapter {
+  const { TelegramClient, TelegramConnector } = bottender();
   const client = new TelegramClient({ accessToken: settings.accessToken, origin: settings.origin });
   const connector = new TelegramConnector({ client });
 

@@ -1,5 +1,5 @@
-import { camelcaseKeysDeep } from 'messaging-api-common';
 import { type ChannelId, type InboundMessage, MAX_TEXT_LENGTH } from '../../inbound/message';
+import { messagingCommon } from './load';
 
 interface InboundFields {
   channel: ChannelId;
@@ -41,5 +41,5 @@ export function parseJsonBody(rawBody: Buffer): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new Error('webhook body must be a JSON object');
   }
-  return camelcaseKeysDeep(body as Record<string, unknown>);
+  return messagingCommon().camelcaseKeysDeep(body as Record<string, unknown>);
 }

@@ -1,7 +1,8 @@
-import { ViberClient, ViberConnector } from 'bottender';
+import type { ViberConnector } from 'bottender';
 import type { OutboundReply } from '../../inbound/message';
 import type { ChannelAdapter, PlatformMessage } from './adapter';
 import type { ChannelSettings } from './config';
+import { bottender } from './load';
 import { checkViber, header } from './signatures';
 import { parseJsonBody, toInbound } from './to-inbound';
 import { inOrder, options } from './to-outbound';
@@ -29,6 +30,7 @@ function messageToken(rawBody: Buffer): string | undefined {
 }
 
 export function createViberAdapter(settings: Settings): ChannelAdapter {
+  const { ViberClient, ViberConnector } = bottender();
   const client = new ViberClient({
     accessToken: settings.accessToken,
     sender: settings.sender, // Viber refuses send_message without a sender name

@@ -1,8 +1,8 @@
-import { TwilioClient, WhatsappConnector } from 'bottender';
-import { camelcaseKeysDeep } from 'messaging-api-common';
+import type { WhatsappConnector } from 'bottender';
 import type { OutboundReply } from '../../inbound/message';
 import type { ChannelAdapter, PlatformMessage } from './adapter';
 import type { ChannelSettings } from './config';
+import { bottender, messagingCommon } from './load';
 import { checkTwilio, header } from './signatures';
 import { toInbound } from './to-inbound';
 import { inOrder, textWithOptions } from './to-outbound';
@@ -15,6 +15,7 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
 const whatsappAddress = (number: string) => (number.startsWith('whatsapp:') ? number : `whatsapp:${number}`);
 
 export function createWhatsappAdapter(settings: Settings): ChannelAdapter {
+  const { TwilioClient, WhatsappConnector } = bottender();
   const client = new TwilioClient({
     accountSid: settings.accountSid,
     authToken: settings.authToken,
@@ -43,7 +44,7 @@ export function createWhatsappAdapter(settings: Settings): ChannelAdapter {
         settings.authToken,
       ),
     parse(req) {
-      const body = camelcaseKeysDeep(Object.fromEntries(params(req.rawBody)));
+      const body = messagingCommon().camelcaseKeysDeep(Object.fromEntries(params(req.rawBody)));
       const messages: PlatformMessage[] = [];
       for (const event of connector.mapRequestToEvents(
         body as Parameters<WhatsappConnector['mapRequestToEvents']>[0],
