@@ -8,7 +8,12 @@
  *   npx tsx bench/lib/latency-probe.ts
  *   env: BENCH_RATE=1385 BENCH_SECONDS=8 BENCH_ROUNDS=2 BENCH_SERVERS=app,bare,raw
  *        BENCH_NODE_ARGS="--max-semi-space-size=64" (V8 flags for the servers)
+ *        BENCH_PIN (Linux `taskset`; the default shares both cores, as in bench/http.ts) — so that
+ *        the generator never takes the core of the server's main thread, as from another machine:
+ *          main:   the server's main thread alone on CPU 0; its other threads and the generator on CPU 1
+ *          server: the whole server on CPU 0 (one core for all its threads), the generator on CPU 1
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +30,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SERVERS = (process.env.BENCH_SERVERS ?? 'app,bare,raw').split(',');
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const PIN = process.env.BENCH_PIN ?? '';
+if (!['', 'main', 'server'].includes(PIN)) throw new Error('BENCH_PIN: main or server');
+
+/** BENCH_PIN: every thread of `pid` on `cpus`, then (if given) its main thread alone on `main`. */
+function pin(pid: number, cpus: string, main?: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  if (main !== undefined) execFileSync('taskset', ['-p', '-c', main, String(pid)], { stdio: 'ignore' });
+}
+if (PIN) pin(process.pid, '1');
 const FILES: Record<string, string> = {
   app: 'bench/lib/serve-app.ts',
   bare: 'bench/lib/serve-bare.ts',
@@ -37,7 +51,7 @@ let counter = 0;
 const body = () => JSON.stringify({ customerId: `bench-${counter++ % 10_000}`, text: realisticMessage(rng) });
 
 console.log(
-  `## latency probe: open loop at ${RATE} req/s for ${SECONDS} s, ${ROUNDS} round(s); server flags: ${NODE_ARGS.join(' ') || 'none'}; load average ${loadavg()[0]!.toFixed(2)}`,
+  `## latency probe: open loop at ${RATE} req/s for ${SECONDS} s, ${ROUNDS} round(s); server flags: ${NODE_ARGS.join(' ') || 'none'}; ${{ main: 'server main thread alone on CPU 0, its other threads and the generator on CPU 1', server: 'server on CPU 0, generator on CPU 1' }[PIN] ?? 'no pinning'}; load average ${loadavg()[0]!.toFixed(2)}`,
 );
 const rows: string[][] = [];
 for (let round = 1; round <= ROUNDS; round++) {
@@ -46,6 +60,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     if (!file) throw new Error(`BENCH_SERVERS: unknown server "${name}" (app, bare, raw)`);
     const dataDir = mkdtempSync(join(tmpdir(), 'firstreply-probe-'));
     const server = await startServer(file, serverEnv(dataDir, bench).env, NODE_ARGS);
+    if (PIN === 'main') pin(server.proc.pid!, '1', '0');
+    if (PIN === 'server') pin(server.proc.pid!, '0');
     try {
       const load = { url: server.url, body, connections: 50, serverPid: server.proc.pid };
       await runAutocannon({ ...load, label: 'warm-up', seconds: 3 });
