@@ -9,7 +9,14 @@
  * Runs, in order: BENCH_COLD_RUNS (default 2) monthly reports with no block cache (every block read
  * and decoded: a report right after a restart), the cache warm-up, BENCH_RUNS (default 5) monthly
  * reports with the blocks in memory, and with BENCH_DAY=1 one `groupBy=day`. Prints each time with
- * its read / tally split and the longest event-loop stall. BENCH_SAVE=<file> writes the figures
+ * its read / tally split and the longest event-loop stall. The first cold report is the first report
+ * of a freshly started service: it also takes the pending conversations' facts (from the store, or
+ * measured from the log; printed). BENCH_SETTLE=1 first runs one settling pass in a service of its
+ * own (what the running service's hourly job did before the restart: it stores the pending facts),
+ * with its clock 5 min after NOW: bench/reports.ts settled 400 s before NOW, and a day settled
+ * less than 5 min ago is not examined again (settled-facts.ts GRACE_MS). BENCH_DURING_WARM=1 ends
+ * with a fresh service whose warm-up starts just before its first report: the report's time, and
+ * the warm-up's until both are done (nothing should be read twice). BENCH_SAVE=<file> writes the figures
  * (report and day groups) as JSON, BENCH_CHECK=<file> compares with such a file: the same figures
  * from another version of the code. BENCH_SLICE_MS as in bench/reports.ts (Infinity: no turns).
  * Imports the tree it sits in, so a copy of an older tree times the older code on the same data.
@@ -18,7 +25,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, basename } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { CompiledContent } from '../../src/content/live-content';
+import { sql } from 'kysely';
 import { ReportService, type Summary } from '../../src/reports/report-service';
+import { reportDb } from '../../src/reports/report-tables';
 import { defaultRoutingConfig } from '../../src/routing/routing-config';
 import { createLogger } from '../../src/shared/log';
 import { defaultShopSettings } from '../../src/shop/settings';
@@ -90,6 +99,28 @@ async function main() {
   );
   const figures: unknown[] = [];
 
+  if (process.env.BENCH_SETTLE === '1') {
+    const before = new ReportService({ ...deps, clock: () => NOW + 5 * 60_000 + 1000 });
+    const t0 = performance.now();
+    const s = await before.settler.settleAll();
+    console.log(
+      `settling pass (before the restart): ${(performance.now() - t0).toFixed(0)} ms, ${s.days} days, ` +
+        `${s.conversations} conversations examined, ${s.settled} settled, ${s.pending} pending`,
+    );
+  }
+  const stored = await reportDb(database)
+    .selectFrom('report_fact_pending')
+    .select([
+      (eb) => eb.fn.count('block').as('blocks'),
+      (eb) => eb.fn.sum<number>('conversations').as('n'),
+      (eb) => eb.fn.sum(sql<number>`length(data)`).as('bytes'),
+    ])
+    .executeTakeFirst();
+  console.log(
+    `stored pending facts: ${Number(stored?.n ?? 0)} conversations in ${Number(stored?.blocks ?? 0)} blocks, ` +
+      `${(Number(stored?.bytes ?? 0) / 2 ** 20).toFixed(1)} MB`,
+  );
+
   const cold = new ReportService({ ...deps, factCache: 0 });
   const colds: number[] = [];
   const coldCpu: number[] = [];
@@ -98,7 +129,13 @@ async function main() {
     line(`cold ${i + 1}`, r);
     colds.push(r.ms);
     coldCpu.push(r.cpu);
-    if (i === 0) figures.push(r.value.report);
+    if (i === 0) {
+      figures.push(r.value.report);
+      const p = cold.settler.pendingStats;
+      console.log(
+        `  first report: ${p.fromStore} pending conversations from their stored facts, ${p.fromLog} measured from the log`,
+      );
+    }
   }
 
   const service = new ReportService(deps);
@@ -121,6 +158,22 @@ async function main() {
     const r = await timed(() => service.summary({ ...month, groupBy: 'day' }));
     line('warm groupBy=day', r);
     figures.push(r.value.groups);
+  }
+  if (process.env.BENCH_DURING_WARM === '1') {
+    const fresh = new ReportService(deps);
+    const t0 = performance.now();
+    const warming = fresh.settler
+      .warm(fresh.factContext(['agent-test-1', 'agent-test-2']), START - 86_400_000)
+      .then((n) => ({ n, ms: performance.now() - t0 }));
+    const r = await timed(() => fresh.summary(month));
+    line('report during the warm-up', r);
+    const w = await warming;
+    console.log(
+      `  warm-up beside it: ${w.ms.toFixed(0)} ms, ${w.n} conversations decoded by the warm-up itself; ` +
+        `pending: ${fresh.settler.pendingStats.fromStore} from the store, ${fresh.settler.pendingStats.fromLog} from the log`,
+    );
+    if (JSON.stringify(r.value.report) !== JSON.stringify(figures[0]))
+      console.log('MISMATCH: the report during the warm-up differs');
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]?.toFixed(0);
   console.log(

@@ -11,11 +11,17 @@ import type pg from 'pg';
  * `sql` is a whole COPY statement: COPY takes no parameters, so callers build it from values they
  * have checked (numbers). Each row is its fields (null for NULL), each field a `Uint8Array` over an
  * `ArrayBuffer` of its own: copied once out of the protocol's buffer, the caller may keep it.
+ * `onRow`: each row is handed over as it arrives (and not returned), so a statement reading many
+ * rows is worked on while the rest come in.
  */
-export async function copyRowsBinary(pool: pg.Pool, sql: string): Promise<(Uint8Array | null)[][]> {
+export async function copyRowsBinary(
+  pool: pg.Pool,
+  sql: string,
+  onRow?: (row: (Uint8Array | null)[]) => void,
+): Promise<(Uint8Array | null)[][]> {
   const client = await pool.connect();
   try {
-    const copy = new CopyOut(sql);
+    const copy = new CopyOut(sql, onRow);
     client.query(copy as unknown as pg.QueryConfig);
     return await copy.done;
   } finally {
@@ -41,7 +47,10 @@ class CopyOut {
   private resolve!: (rows: (Uint8Array | null)[][]) => void;
   private reject!: (e: unknown) => void;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly onRow?: (row: (Uint8Array | null)[]) => void,
+  ) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -85,7 +94,8 @@ class CopyOut {
             at += length;
           }
         }
-        this.rows.push(row);
+        if (this.onRow) this.onRow(row);
+        else this.rows.push(row);
       }
       this.carry = at < data.length ? Buffer.from(data.subarray(at)) : null;
     } catch (e) {

@@ -7,7 +7,13 @@ import { insertEvent } from '../routing/routing-store';
 import { tierById } from '../routing/routing-config';
 import { type Report, tallyFactsSteps } from '../reporting/build-report';
 import { type ConversationFacts, hasCustomerMessageIn } from '../reporting/conversation-facts';
-import { type ColumnPart, columnsOf, type FactColumns, StringIds } from '../reporting/fact-columns';
+import {
+  type ColumnPart,
+  columnsOf,
+  type FactColumns,
+  rowHasCustomerMessageIn,
+  StringIds,
+} from '../reporting/fact-columns';
 import { tallyColumnsSteps } from '../reporting/tally-columns';
 import { prepareConversationsSteps } from '../reporting/conversations';
 import { csvCell } from '../reporting/format-csv';
@@ -32,12 +38,19 @@ import {
   conversationsStartedIn,
   loadConversations,
 } from './events-from-db';
-import type { SettledConversation } from './facts-codec';
+import type { ColumnBlock, SettledConversation } from './facts-codec';
 import { Pacer } from './pacer';
 import { loadPresence } from './presence';
 import { type ReportQuery, reportQuerySchema, resolveReportQuery } from './report-query';
 import { type ReportDb, reportDb } from './report-tables';
-import { type FactContext, FactSettler, factContext, type SettledRead, settledOf } from './settled-facts';
+import {
+  type FactContext,
+  FactSettler,
+  factContext,
+  isStoredRow,
+  type SettledRead,
+  settledOf,
+} from './settled-facts';
 
 export interface ReportServiceDeps {
   database: Database;
@@ -360,6 +373,7 @@ export class ReportService {
       recentIds.filter((id) => !loaded.has(id)),
       context,
       pacer,
+      ids,
     );
     const measured: SettledConversation[] = [];
     for (const c of loaded.values()) {
@@ -367,8 +381,18 @@ export class ReportService {
       if (s) measured.push(s);
       if (pacer.due()) await pacer.turn();
     }
+    // Pending facts stored when their day was settled: rows of their blocks, read as they are.
+    const storedRows = new Map<ColumnBlock, number[]>();
     for (const s of recent.values()) {
-      if (s && hasCustomerMessageIn(s.facts, query.from, query.to)) measured.push(s);
+      if (s === null) continue;
+      if (!isStoredRow(s)) {
+        if (hasCustomerMessageIn(s.facts, query.from, query.to)) measured.push(s);
+      } else if (rowHasCustomerMessageIn(s.block.columns, s.row, query.from, query.to)) {
+        const rows = storedRows.get(s.block);
+        if (rows) rows.push(s.row);
+        else storedRows.set(s.block, [s.row]);
+      }
+      if (pacer.due()) await pacer.turn();
     }
     // Measured now: as blocks of 1 000, one at a time (the same rows in the same order; one part even
     // when empty, as before).
@@ -378,6 +402,12 @@ export class ReportService {
       const fresh = columnsOf(list, ids);
       if (fromLog) this.sources.set(fresh, list);
       parts.push({ columns: fresh, rows: null });
+      await pacer.pace();
+    }
+    // Counted as measured, not as settled: whether they come from the store or the log depends on the process.
+    for (const [block, rows] of storedRows) {
+      const sorted = Int32Array.from(rows).sort();
+      parts.push({ columns: block.columns, rows: sorted.length === block.columns.size ? null : sorted });
       await pacer.pace();
     }
     // Read from the log as well (it reached past the horizon): the log's version is the one used.

@@ -73,6 +73,31 @@ export interface ReportFactBlocksTable {
 export interface ReportFactMetaTable {
   key: string;
   value: number;
+  /**
+   * JSON beside the value (migration 0008). `late_seq` on PostgreSQL: `{ top, gaps }`, the watermark
+   * it was written with and the numbers up to PG_SEQ_MARGIN below it not seen yet (settled-facts.ts).
+   */
+  data: string | null;
+}
+
+/**
+ * The pending conversations' facts as measured when their day was last settled (migration
+ * `0008-report-fact-pending`): blocks in the format of `report_fact_blocks`, with the log position
+ * they were measured at; valid for a conversation as long as no event was logged for it since.
+ */
+export interface ReportFactPendingTable {
+  day_start: number;
+  block: number;
+  context: string;
+  /** The highest `events.seq` when the day's conversations were read. */
+  seq: number;
+  /**
+   * PostgreSQL: JSON, the numbers up to PG_SEQ_MARGIN below `seq` not in the log then (handed out,
+   * not committed yet): an event that comes with one of them was not seen either.
+   */
+  gaps: string | null;
+  conversations: number;
+  data: Buffer;
 }
 
 export interface ReportTables extends Tables {
@@ -83,6 +108,7 @@ export interface ReportTables extends Tables {
   report_fact_days: ReportFactDaysTable;
   report_fact_blocks: ReportFactBlocksTable;
   report_fact_meta: ReportFactMetaTable;
+  report_fact_pending: ReportFactPendingTable;
 }
 
 export type ReportDb = Kysely<ReportTables>;

@@ -35,6 +35,11 @@ import { type ReportDb, type ReportFactDaysTable, reportDb } from './report-tabl
  * A report then uses the blocks of every day before the horizon (the first day not fully usable),
  * the pending conversations of those days read by id, and the event log from the horizon on — the
  * same conversations the event loader would give, measured by the same code, so the same figures.
+ *
+ * Pending facts. Settling measures the pending conversations too; their facts are stored beside the
+ * day (`report_fact_pending`, with the log position they were measured at) and kept in memory. A
+ * service started afresh takes them from there and re-measures from the log only the conversations
+ * that got an event since (on PostgreSQL: since the position minus PG_SEQ_MARGIN).
  */
 
 export const QUIET_MS = 48 * 3_600_000;
@@ -48,6 +53,8 @@ const MEASURE_SLICE = 2000;
 const PG_SEQ_MARGIN = 1000;
 /** Bump when the facts or their encoding change: older days are then re-settled. */
 const FACTS_VERSION = 2;
+/** Blocks read by one COPY statement from PostgreSQL (~1 MB each). */
+const PG_BLOCKS_PER_COPY = 32;
 /** Strings numbered before the numbering starts over (with an empty cache): customers come and go. */
 const MAX_STRINGS = 4_000_000;
 
@@ -93,6 +100,18 @@ export function isSettled(c: LoadedConversation, now: number): boolean {
   for (const g of c.groupTransfers ?? []) if (g.at > last) last = g.at;
   return last <= now - QUIET_MS;
 }
+
+/** A row of a stored pending block, decoded with the numbering `strings` (see `FactSettler.current`). */
+export interface StoredRow {
+  block: ColumnBlock;
+  row: number;
+  strings: StringIds;
+}
+
+/** A not-settled conversation's facts: measured now, a stored row, or null (no event the engine reads). */
+export type PendingFacts = SettledConversation | StoredRow | null;
+
+export const isStoredRow = (f: SettledConversation | StoredRow): f is StoredRow => 'block' in f;
 
 /** A block's conversations with a customer message in the period (rows ascending; null: all of them). */
 export interface SettledPart {
@@ -142,8 +161,16 @@ export class FactSettler {
    * Conversations not settled yet, measured for a report and reused by the next ones until an event
    * is logged for them (`checkLate` drops those): a report re-reads only what changed since the last.
    */
-  private readonly recent = new Map<string, SettledConversation | null>();
+  private readonly recent = new Map<string, PendingFacts>();
   private recentContext = '';
+  /** The stored pending facts of `recentContext` were taken into `recent` (once per numbering). */
+  private storedLoaded = false;
+  /** `current` one call at a time: a report during the warm-up waits for it instead of measuring the same again. */
+  private measuring: Promise<unknown> = Promise.resolve();
+  /** `seen` was filled from what the last process saved (PostgreSQL, see `checkLate`). */
+  private seenLoaded = false;
+  /** Pending conversations measured from the log by `current`, and taken from the stored pending facts (counts since start). */
+  readonly pendingStats = { fromLog: 0, fromStore: 0 };
 
   constructor(
     private readonly deps: {
@@ -211,18 +238,22 @@ export class FactSettler {
   /** Background settling: soon after start, then every `everyMs` (default hourly). */
   start(everyMs = 3_600_000): void {
     this.stopped = false;
-    const run = () =>
+    const run = (warmFirst: boolean) =>
       void (async () => {
         const context = await this.deps.context();
+        const since = this.deps.clock() - 31 * DAY_MS;
+        // After a start, what is stored already goes into memory first (blocks and pending facts,
+        // ~1 s): a report then need not wait for settling, which re-reads every pending conversation.
+        if (warmFirst) await this.warm(context, since);
         await this.settleAll();
         // Decode what reports will read, now rather than in the first report.
-        await this.warm(context, this.deps.clock() - 31 * DAY_MS);
+        await this.warm(context, since);
       })().catch((e: unknown) => {
         if (!this.stopped) this.deps.log.warn('report facts: settling failed', { err: String(e) });
       });
-    const first = setTimeout(run, 1000);
+    const first = setTimeout(() => run(true), 1000);
     first.unref();
-    this.timer = setInterval(run, everyMs);
+    this.timer = setInterval(() => run(false), everyMs);
     this.timer.unref();
   }
 
@@ -294,8 +325,14 @@ export class FactSettler {
       for (const c of await conversationsStartedIn(this.deps.database, a, b)) ids.push(c.id);
       await pacer.pace();
     }
+    // The log position the pending facts below are measured at: taken before reading, so an event
+    // logged after it is one they may not have seen (loadStored re-measures those).
+    const seqAt = await this.topSeq();
+    const gapsAt = await this.gapsBelow(seqAt);
     const settled: SettledConversation[] = [];
     const stillPending: string[] = [];
+    /** The pending conversations as measured now (stored and kept, see `current`). */
+    const pendingFacts = new Map<string, SettledConversation | null>();
     let events = 0;
     // Read and measured a slice at a time: only a slice's events are alive at once (the collector's
     // pauses grow with what survives), in the same order as the whole day at once.
@@ -308,14 +345,54 @@ export class FactSettler {
         // A row without any event the reports read: never in a report.
         if (c === undefined) continue;
         events += c.events.length;
-        if (!isSettled(c, now)) stillPending.push(id);
-        else {
+        if (!isSettled(c, now)) {
+          stillPending.push(id);
+          pendingFacts.set(id, settledOf(c, context.testAgentIds));
+        } else {
           const s = settledOf(c, context.testAgentIds);
           if (s) settled.push(s);
         }
       }
     }
-    if (keep && settled.length === 0 && from >= limit && sameIds(pending, stillPending)) return null;
+    const pendingBlocks: { block: number; n: number; data: Buffer }[] = [];
+    const measured = [...pendingFacts.values()].filter((s) => s !== null);
+    for (let b = 0; b * BLOCK_SIZE < measured.length; b++) {
+      const part = measured.slice(b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE);
+      const data = encodeBlock(part);
+      pendingBlocks.push({
+        block: b,
+        n: part.length,
+        data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      });
+      await pacer.pace();
+    }
+    const writePending = async (trx: ReportDb) => {
+      await trx.deleteFrom('report_fact_pending').where('day_start', '=', day).execute();
+      for (const b of pendingBlocks)
+        await trx
+          .insertInto('report_fact_pending')
+          .values({
+            day_start: day,
+            block: b.block,
+            context: context.key,
+            seq: seqAt,
+            gaps: gapsAt,
+            conversations: b.n,
+            data: b.data,
+          })
+          .execute();
+    };
+    // Kept for reports (measured under the lock, so `checkLate` drops any that gets an event later).
+    const keepMeasured = () => {
+      this.useContext(context.key);
+      for (const [id, s] of pendingFacts) this.recent.set(id, s);
+    };
+    if (keep && settled.length === 0 && from >= limit && sameIds(pending, stillPending)) {
+      // Nothing settled, but the pending facts are newer now.
+      await this.db.transaction().execute(writePending);
+      keepMeasured();
+      return null;
+    }
 
     // Numbers are never reused (a day settled afresh continues after its old blocks): cache keys stay valid.
     const firstBlock = row === undefined ? 0 : Number(row.blocks);
@@ -376,7 +453,9 @@ export class FactSettler {
         .values(values)
         .onConflict((oc) => oc.column('day_start').doUpdateSet(values))
         .execute();
+      await writePending(trx);
     });
+    keepMeasured();
     return {
       days: 1,
       conversations: ids.length,
@@ -395,27 +474,42 @@ export class FactSettler {
     const db = this.db;
     const meta = await db
       .selectFrom('report_fact_meta')
-      .select('value')
+      .select(['value', 'data'])
       .where('key', '=', 'late_seq')
       .executeTakeFirst();
-    const max = await db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .executeTakeFirst();
-    const top = max?.seq === null || max?.seq === undefined ? 0 : Number(max.seq);
-    const save = (value: number) =>
+    const top = await this.topSeq();
+    const save = (value: number, data: string | null) =>
       db
         .insertInto('report_fact_meta')
-        .values({ key: 'late_seq', value })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .values({ key: 'late_seq', value, data })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, data }))
         .execute();
-    // First look: nothing is settled yet, so nothing before now can be late.
+    const margin = this.deps.database.dialect === 'postgres' ? PG_SEQ_MARGIN : 0;
+    // First look: nothing is settled yet, so nothing before now can be late; what is in the margin
+    // now counts as seen (what commits there later does not).
     if (meta === undefined) {
-      await save(top);
+      this.seenLoaded = true;
+      if (margin > 0) {
+        const gaps = new Set(JSON.parse((await this.gapsBelow(top))!) as number[]);
+        for (let seq = Math.max(1, top - margin + 1); seq <= top; seq++)
+          if (!gaps.has(seq)) this.seen.add(seq);
+      }
+      await save(top, margin > 0 ? seenNote(this.seen, top, margin) : null);
       return 0;
     }
     const watermark = Number(meta.value);
-    const margin = this.deps.database.dialect === 'postgres' ? PG_SEQ_MARGIN : 0;
+    if (!this.seenLoaded) {
+      this.seenLoaded = true;
+      // What the last process had seen below its watermark (all but the gaps it saved): without it a
+      // restart takes the margin's events for new, and a settled one among them stales its day.
+      const note = meta.data === null ? null : (JSON.parse(meta.data) as { top: number; gaps: number[] });
+      // Only if written with this watermark (an older version updates the value alone).
+      if (margin > 0 && note?.top === watermark) {
+        const gaps = new Set(note.gaps);
+        for (let seq = Math.max(1, watermark - margin + 1); seq <= watermark; seq++)
+          if (!gaps.has(seq)) this.seen.add(seq);
+      }
+    }
     const rows = await db
       .selectFrom('events')
       .select(['seq', 'conversation_id'])
@@ -433,6 +527,8 @@ export class FactSettler {
       }
     }
     for (const seq of this.seen) if (seq <= top - margin) this.seen.delete(seq);
+    // The numbers in the margin not seen (not committed yet, or never): the rest counts as seen after a restart.
+    const note = margin > 0 ? seenNote(this.seen, top, margin) : null;
     if (touched.size > 0) {
       const days = await db
         .selectFrom('report_fact_days')
@@ -472,7 +568,7 @@ export class FactSettler {
         });
       }
     }
-    if (top > watermark) await save(top);
+    if (top > watermark || note !== meta.data) await save(top, note);
     return touched.size;
   }
 
@@ -502,39 +598,159 @@ export class FactSettler {
   }
 
   /**
-   * Facts of conversations that are not (or not yet) settled, measured from the log now or reused
-   * from an earlier report when no event was logged for them since (null: no event the engine reads).
-   * Call after `read`, which brings the log check up to date.
+   * Facts of conversations that are not (or not yet) settled: measured when their day was last
+   * settled (kept, or stored and taken back after a restart) or by an earlier report, as long as no
+   * event was logged for them since; the others measured from the log now. Null: no event the engine
+   * reads. Stored rows are numbered by `strings` (the report's numbering). Call after `read`, which
+   * brings the log check up to date.
    */
-  async current(
+  current(
     ids: readonly string[],
     context: FactContext,
     pacer = this.pacer(),
-  ): Promise<Map<string, SettledConversation | null>> {
-    if (this.recentContext !== context.key) {
-      this.recent.clear();
-      this.recentContext = context.key;
+    strings = this.ids,
+  ): Promise<Map<string, PendingFacts>> {
+    const run = this.measuring.then(() => this.currentNow(ids, context, pacer, strings));
+    this.measuring = run.catch(() => undefined);
+    return run;
+  }
+
+  private useContext(key: string): void {
+    if (this.recentContext === key) return;
+    this.recent.clear();
+    this.recentContext = key;
+    this.storedLoaded = false;
+  }
+
+  private async currentNow(
+    ids: readonly string[],
+    context: FactContext,
+    pacer: Pacer,
+    strings: StringIds,
+  ): Promise<Map<string, PendingFacts>> {
+    this.useContext(context.key);
+    // A stored row numbered otherwise (the numbering started over since) cannot go into this report.
+    const usable = (f: PendingFacts | undefined): f is PendingFacts =>
+      f !== undefined && (f === null || !isStoredRow(f) || f.strings === strings);
+    // Taken as found: the log check may drop an entry while this waits (an event came), and the
+    // report then still has what it found.
+    const found = new Map<string, PendingFacts>();
+    const look = () => {
+      const missing: string[] = [];
+      for (const id of ids) {
+        if (found.has(id)) continue;
+        const f = this.recent.get(id);
+        if (usable(f)) found.set(id, f);
+        else missing.push(id);
+      }
+      return missing;
+    };
+    let missing = look();
+    if (missing.length > 0 && !this.storedLoaded && strings === this.ids) {
+      await this.exclusive(() => this.loadStored(context, pacer));
+      missing = look();
     }
-    const missing = ids.filter((id) => !this.recent.has(id));
     if (missing.length > 0) {
+      this.pendingStats.fromLog += missing.length;
       const loaded = await loadConversationsWhole(this.deps.database, missing, context.spamRules, pacer);
       for (const id of missing) {
         const c = loaded.get(id);
-        this.recent.set(id, c ? settledOf(c, context.testAgentIds) : null);
+        const f = c ? settledOf(c, context.testAgentIds) : null;
+        this.recent.set(id, f);
+        found.set(id, f);
         if (pacer.due()) await pacer.turn();
       }
     }
-    const out = new Map<string, SettledConversation | null>();
-    for (const id of ids) out.set(id, this.recent.get(id) ?? null);
-    // Keep what the last reports asked for, not everything ever measured.
+    const out = new Map<string, PendingFacts>();
+    for (const id of ids) out.set(id, found.get(id) ?? null);
+    // Keep what the last reports asked for, not everything ever measured (nor what was dropped meanwhile).
     if (this.recent.size > 2 * ids.length + 10_000) {
+      const keep = new Map<string, PendingFacts>();
+      for (const id of ids) {
+        const f = this.recent.get(id);
+        if (f !== undefined) keep.set(id, f);
+      }
       this.recent.clear();
-      for (const [id, s] of out) this.recent.set(id, s);
+      for (const [id, f] of keep) this.recent.set(id, f);
     }
     return out;
   }
 
-  /** Decoded blocks, from the cache or read and decoded (one query per block). */
+  /**
+   * Takes the stored pending facts of `context` into `recent`, but for the conversations with an event
+   * logged after their day's position — on PostgreSQL also one numbered in the gaps below it (handed
+   * out but not committed when the facts were measured: PG_SEQ_MARGIN as in `checkLate`). What is in
+   * `recent` already is newer and stays. Under the lock: a settling run does not rewrite them meanwhile.
+   */
+  private async loadStored(context: FactContext, pacer: Pacer): Promise<void> {
+    this.storedLoaded = true;
+    const rows = await this.db
+      .selectFrom('report_fact_pending')
+      .select(['day_start', 'block', 'seq', 'gaps'])
+      .where('context', '=', context.key)
+      .orderBy('day_start')
+      .orderBy('block')
+      .execute();
+    if (rows.length === 0) return;
+    const margin = this.deps.database.dialect === 'postgres' ? PG_SEQ_MARGIN : 0;
+    let since = Number.POSITIVE_INFINITY;
+    for (const r of rows) since = Math.min(since, Number(r.seq));
+    const events = await this.db
+      .selectFrom('events')
+      .select(['conversation_id', 'seq'])
+      .where('seq', '>', since - margin)
+      .execute();
+    const seqsOf = new Map<string, number[]>();
+    for (const e of events) {
+      const list = seqsOf.get(e.conversation_id);
+      if (list) list.push(Number(e.seq));
+      else seqsOf.set(e.conversation_id, [Number(e.seq)]);
+    }
+    const strings = this.ids;
+    for (const r of rows) {
+      const day = Number(r.day_start);
+      const data = await this.blobOf('report_fact_pending', day, Number(r.block));
+      if (data === undefined) continue;
+      const block = decodeBlock(data, strings, true);
+      const position = Number(r.seq);
+      // Without the gaps (a row from before they were kept) every number in the margin is one.
+      const gaps = r.gaps === null ? null : new Set(JSON.parse(r.gaps) as number[]);
+      const unseen = (seq: number) =>
+        seq > position || (seq > position - margin && (gaps === null || gaps.has(seq)));
+      const blockIds = block.conversationIds();
+      for (let row = 0; row < blockIds.length; row++) {
+        const id = blockIds[row]!;
+        if (seqsOf.get(id)?.some(unseen)) continue;
+        if (this.recent.has(id)) continue;
+        this.recent.set(id, { block, row, strings });
+        this.pendingStats.fromStore++;
+      }
+      await pacer.pace();
+    }
+  }
+
+  /** PostgreSQL: the numbers in `(seq − PG_SEQ_MARGIN, seq]` not in the log now, as JSON (SQLite: null, no margin). */
+  private async gapsBelow(seq: number): Promise<string | null> {
+    if (this.deps.database.dialect !== 'postgres') return null;
+    const rows = await this.db
+      .selectFrom('events')
+      .select('seq')
+      .where('seq', '>', seq - PG_SEQ_MARGIN)
+      .where('seq', '<=', seq)
+      .execute();
+    return JSON.stringify(gapsIn(new Set(rows.map((r) => Number(r.seq))), seq, PG_SEQ_MARGIN));
+  }
+
+  /** The highest `seq` in the log (0: none). */
+  private async topSeq(): Promise<number> {
+    const max = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return max?.seq === null || max?.seq === undefined ? 0 : Number(max.seq);
+  }
+
+  /** Decoded blocks, from the cache or read and decoded (SQLite: a query per block; PostgreSQL: per 32). */
   private async blocks(wanted: { day: number; block: number }[], pacer: Pacer): Promise<ColumnBlock[]> {
     const missing = new Map<number, number[]>();
     for (const b of wanted) {
@@ -550,17 +766,37 @@ export class FactSettler {
       else missing.set(b.day, [b.block]);
     }
     const decoded = new Map<string, ColumnBlock>();
-    for (const [day, blocks] of missing) {
+    const take = (day: number, block: number, data: Uint8Array) => {
+      // The bytes were read for this block alone: decoded in place.
+      const decodedBlock = decodeBlock(data, this.ids, true);
+      const key = keyOf({ day, block });
+      decoded.set(key, decodedBlock);
+      this.remember(key, decodedBlock);
+    };
+    const queue: { day: number; block: number }[] = [];
+    for (const [day, blocks] of missing) for (const block of blocks) queue.push({ day, block });
+    const pg = this.deps.database.pg;
+    if (pg && queue.every((b) => Number.isSafeInteger(b.day) && Number.isSafeInteger(b.block))) {
+      // PostgreSQL: many blocks per COPY statement, each decoded as its row arrives (a row is one
+      // message, handled in its own I/O callback: no long stretch). A statement per block cost a
+      // round trip each: 253 of them were 40 % of reading a month (docs/benchmarks.md §7).
+      for (let k = 0; k < queue.length; k += PG_BLOCKS_PER_COPY) {
+        const list = queue
+          .slice(k, k + PG_BLOCKS_PER_COPY)
+          .map((b) => `(${b.day}, ${b.block})`)
+          .join(', ');
+        await copyRowsBinary(
+          pg.pool,
+          `COPY (SELECT day_start, block, data FROM report_fact_blocks WHERE (day_start, block) IN (${list})) TO STDOUT (FORMAT binary)`,
+          (row) => take(int64Of(row[0]!), int32Of(row[1]!), row[2]!),
+        );
+        await pacer.pace();
+      }
+    } else {
       // A block per query: a day's blocks at once are ~10 MB read in one synchronous stretch.
-      for (const block of blocks) {
-        const data = await this.blockData(day, block);
-        if (data) {
-          // The bytes were read for this block alone: decoded in place.
-          const decodedBlock = decodeBlock(data, this.ids, true);
-          const key = keyOf({ day, block });
-          decoded.set(key, decodedBlock);
-          this.remember(key, decodedBlock);
-        }
+      for (const { day, block } of queue) {
+        const data = await this.blobOf('report_fact_blocks', day, block);
+        if (data) take(day, block, data);
         await pacer.pace();
       }
     }
@@ -573,18 +809,22 @@ export class FactSettler {
   }
 
   /** A stored block's bytes (undefined: no such block). */
-  private async blockData(day: number, block: number): Promise<Uint8Array | undefined> {
+  private async blobOf(
+    table: 'report_fact_blocks' | 'report_fact_pending',
+    day: number,
+    block: number,
+  ): Promise<Uint8Array | undefined> {
     const pg = this.deps.database.pg;
     if (pg && Number.isSafeInteger(day) && Number.isSafeInteger(block)) {
       // Raw bytes through COPY, not the hex text a bytea column comes back as (pg-copy.ts: ~8× faster).
       const rows = await copyRowsBinary(
         pg.pool,
-        `COPY (SELECT data FROM report_fact_blocks WHERE day_start = ${day} AND block = ${block}) TO STDOUT (FORMAT binary)`,
+        `COPY (SELECT data FROM ${table} WHERE day_start = ${day} AND block = ${block}) TO STDOUT (FORMAT binary)`,
       );
       return rows[0]?.[0] ?? undefined;
     }
     const row = await this.db
-      .selectFrom('report_fact_blocks')
+      .selectFrom(table)
       .select('data')
       .where('day_start', '=', day)
       .where('block', '=', block)
@@ -593,8 +833,9 @@ export class FactSettler {
   }
 
   /**
-   * Reads and decodes the blocks of the days since `since` into the cache, a block at a time, then
-   * measures the pending conversations of every usable day (`current`), so a report finds both in memory.
+   * Reads and decodes the blocks of the days since `since` into the cache (SQLite a block at a time,
+   * PostgreSQL 32), then takes the pending conversations of every usable day (`current`: their stored
+   * facts, or measured), so a report finds both in memory.
    */
   async warm(context: FactContext, since: number): Promise<number> {
     const pacer = this.pacer();
@@ -609,18 +850,29 @@ export class FactSettler {
       .orderBy('report_fact_blocks.block')
       .execute();
     let n = 0;
-    for (const r of rows) {
-      if (this.stopped) break;
-      const b = { day: Number(r.day), block: Number(r.block) };
-      if (this.cache.has(keyOf(b))) continue;
-      n += (await this.exclusive(() => this.blocks([b], pacer)))[0]?.columns.size ?? 0;
-      // Between blocks the lock is free: a report waiting for it goes first.
+    // PostgreSQL: as many blocks at a time as a report's read takes per statement (SQLite: one).
+    const step = this.deps.database.pg ? PG_BLOCKS_PER_COPY : 1;
+    for (let k = 0; k < rows.length && !this.stopped; k += step) {
+      // What a report read meanwhile is in the cache already: not read twice.
+      const wanted = rows
+        .slice(k, k + step)
+        .map((r) => ({ day: Number(r.day), block: Number(r.block) }))
+        .filter((b) => !this.cache.has(keyOf(b)));
+      if (wanted.length === 0) continue;
+      const read = await this.exclusive(() =>
+        this.blocks(
+          wanted.filter((b) => !this.cache.has(keyOf(b))),
+          pacer,
+        ),
+      );
+      for (const block of read) n += block.columns.size;
+      // Between reads the lock is free: a report waiting for it goes first.
       await pacer.turn();
     }
     if (!this.stopped) {
-      // The days' pending conversations too: a report measures from the log those it does not hold
-      // yet (~19 000 for a month: ~0.7 s of the first report after a start on SQLite). Kept as `current`
-      // keeps them, so an event logged for one later (seen by the log check) drops it again.
+      // The days' pending conversations too (~19 000 for a month): from their stored facts, or
+      // measured from the log when none are stored or an event came since. Kept as `current` keeps
+      // them, so an event logged for one later (seen by the log check) drops it again.
       const days = await this.db
         .selectFrom('report_fact_days')
         .select('pending')
@@ -645,6 +897,9 @@ export class FactSettler {
       this.cache.clear();
       this.cachedConversations = 0;
       this.ids = new StringIds();
+      // Stored pending rows are numbered the old way: taken again from the store when next asked for.
+      for (const [id, f] of this.recent) if (f !== null && isStoredRow(f)) this.recent.delete(id);
+      this.storedLoaded = false;
     }
     const strings = this.ids;
     const none: SettledRead = {
@@ -704,6 +959,26 @@ export class FactSettler {
     }
     return { settled, pending, horizon, blocks: rows.length, strings };
   }
+}
+
+/** A binary COPY field: PostgreSQL's big-endian `bigint` / `integer`. */
+function int64Of(field: Uint8Array): number {
+  return Number(new DataView(field.buffer, field.byteOffset, 8).getBigInt64(0));
+}
+function int32Of(field: Uint8Array): number {
+  return new DataView(field.buffer, field.byteOffset, 4).getInt32(0);
+}
+
+/** The sequence numbers in `(top − margin, top]` not in `seen`. */
+function gapsIn(seen: ReadonlySet<number>, top: number, margin: number): number[] {
+  const list: number[] = [];
+  for (let seq = Math.max(1, top - margin + 1); seq <= top; seq++) if (!seen.has(seq)) list.push(seq);
+  return list;
+}
+
+/** What `report_fact_meta.data` keeps beside `late_seq` (PostgreSQL): the watermark and its gaps, as JSON. */
+function seenNote(seen: ReadonlySet<number>, top: number, margin: number): string {
+  return JSON.stringify({ top, gaps: gapsIn(seen, top, margin) });
 }
 
 function keyOf(b: { day: number; block: number }): string {

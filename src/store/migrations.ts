@@ -284,6 +284,26 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008-report-fact-pending': {
+      // The facts of the conversations not settled yet, as measured when their day was last settled
+      // (with the log position then), so a restarted service re-measures only those with events since;
+      // and the sequence numbers the late-event check had not seen yet (PostgreSQL), so a restart does
+      // not take events it has already seen for late ones.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('report_fact_pending')
+          .addColumn('day_start', time, (c) => c.notNull())
+          .addColumn('block', 'integer', (c) => c.notNull())
+          .addColumn('context', 'text', (c) => c.notNull())
+          .addColumn('seq', time, (c) => c.notNull())
+          .addColumn('gaps', 'text')
+          .addColumn('conversations', 'integer', (c) => c.notNull())
+          .addColumn('data', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addPrimaryKeyConstraint('report_fact_pending_pk', ['day_start', 'block'])
+          .execute();
+        await db.schema.alterTable('report_fact_meta').addColumn('data', 'text').execute();
+      },
+    },
   };
 }
 

@@ -67,6 +67,15 @@ describe('copyRowsBinary', () => {
     }
   });
 
+  it('hands rows over as they arrive when asked to, and returns none', async () => {
+    const seen: (Buffer | null)[][] = [];
+    const got = await copyRowsBinary(fakePool(data, [19 + 6 + 100]), 'COPY', (row) =>
+      seen.push(row.map((f) => (f === null ? null : Buffer.from(f)))),
+    );
+    expect(got).toEqual([]);
+    expect(seen).toEqual(rows);
+  });
+
   it('fails on data that ends early or is not the binary format', async () => {
     await expect(copyRowsBinary(fakePool(data.subarray(0, data.length - 2), []), 'COPY')).rejects.toThrow(
       /ended early/,
@@ -103,5 +112,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('copyRowsBinary on PostgreSQL'
     ).rejects.toThrow(/no_such_table/);
     // The connection went back to the pool in a usable state.
     expect((await pool.query('SELECT count(*)::int AS n FROM copy_test')).rows[0]).toEqual({ n: 4 });
+    // Several columns per row, handed over one by one (what the settler reads: day, block, bytes).
+    const keys: number[] = [];
+    await copyRowsBinary(
+      pool,
+      'COPY (SELECT k, v FROM copy_test ORDER BY k) TO STDOUT (FORMAT binary)',
+      (row) => keys.push(new DataView(row[0]!.buffer, row[0]!.byteOffset, 4).getInt32(0)),
+    );
+    expect(keys).toEqual([0, 1, 2, 3]);
   });
 });
