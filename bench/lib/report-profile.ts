@@ -121,6 +121,13 @@ async function main() {
       `${(Number(stored?.bytes ?? 0) / 2 ** 20).toFixed(1)} MB`,
   );
 
+  if (process.env.BENCH_WARM_CODE === '1') {
+    const t0 = performance.now();
+    await new ReportService(deps).warmCode();
+    console.log(
+      `code warm-up (the last day's summary, in a service of its own): ${(performance.now() - t0).toFixed(0)} ms`,
+    );
+  }
   const cold = new ReportService({ ...deps, factCache: 0 });
   const colds: number[] = [];
   const coldCpu: number[] = [];

@@ -68,7 +68,7 @@ export class Reports {
    */
   start(): void {
     this.monitor.start(this.deps.alertEveryMs);
-    this.service.settler.start();
+    this.service.settler.start(undefined, () => this.service.warmCode());
   }
 
   stop(): void {

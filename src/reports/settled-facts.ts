@@ -235,8 +235,11 @@ export class FactSettler {
     return run;
   }
 
-  /** Background settling: soon after start, then every `everyMs` (default hourly). */
-  start(everyMs = 3_600_000): void {
+  /**
+   * Background settling: soon after start, then every `everyMs` (default hourly). `afterStart` runs
+   * once, after the first warm-up (the service warms its code with it: `ReportService.warmCode`).
+   */
+  start(everyMs = 3_600_000, afterStart?: () => Promise<void>): void {
     this.stopped = false;
     const run = (warmFirst: boolean) =>
       void (async () => {
@@ -244,7 +247,14 @@ export class FactSettler {
         const since = this.deps.clock() - 31 * DAY_MS;
         // After a start, what is stored already goes into memory first (blocks and pending facts,
         // ~1 s): a report then need not wait for settling, which re-reads every pending conversation.
-        if (warmFirst) await this.warm(context, since);
+        if (warmFirst) {
+          await this.warm(context, since);
+          // Only an optimisation: its failure must not keep the day from being settled.
+          if (afterStart && !this.stopped)
+            await afterStart().catch((e: unknown) =>
+              this.deps.log.warn('report facts: code warm-up failed', { err: String(e) }),
+            );
+        }
         await this.settleAll();
         // Decode what reports will read, now rather than in the first report.
         await this.warm(context, since);

@@ -151,4 +151,22 @@ describe.each(storageKinds())('stored pending facts on %s', (kind) => {
     expect(await dayRows()).toEqual(days);
     expect(again.settler.pendingStats.fromLog).toBe(first.settler.pendingStats.fromLog);
   });
+  it('warms its code after a start with the last day’s summary: figures unchanged, days untouched', async () => {
+    const days = await dayRows();
+    const service = new ReportService(deps);
+    let warmed = 0;
+    // The background job: the first warm-up, then the service's code warm-up, once.
+    service.settler.start(3_600_000, async () => {
+      await service.warmCode();
+      warmed++;
+    });
+    try {
+      for (let i = 0; i < 200 && warmed === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      service.settler.stop();
+    }
+    expect(warmed).toBe(1);
+    await restartAndCompare('after the code warm-up', service);
+    expect(await dayRows()).toEqual(days);
+  });
 });
