@@ -11,7 +11,7 @@ import { randomFillSync } from 'node:crypto';
 export function newId(now = Date.now()): string {
   if (now !== timeAt) {
     // The time part, shared by the ids of one millisecond.
-    let t = now;
+    let t = Math.floor(now); // a clock may hand out fractions of a millisecond
     for (let i = 12; i >= 0; i--) {
       if (i === 8) continue;
       out[i] = HEX[t % 16]!;
