@@ -15,7 +15,9 @@ describe('newId', () => {
     expect(newId(0x0123456789ab).slice(0, 15)).toBe('01234567-89ab-7');
     expect(newId(0).slice(0, 15)).toBe('00000000-0000-7');
     expect(newId(0xffffffffffff).slice(0, 15)).toBe('ffffffff-ffff-7');
-    expect(newId(0x0123456789ab + 0.75)).toMatch(/^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(newId(0x0123456789ab + 0.75)).toMatch(
+      /^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(newId(1_700_000_000_000).slice(0, 13)).toBe(
       `${(1_700_000_000_000).toString(16).padStart(12, '0').slice(0, 8)}-${(1_700_000_000_000).toString(16).padStart(12, '0').slice(8)}`,
     );
