@@ -9,28 +9,19 @@
  * Each of BENCH_ROUNDS (default 3) rounds: `loadConversationsWhole` over the pending ids of every
  * day (read), then `settledOf` for each (measure). Add `node --cpu-prof --import tsx` to profile.
  */
-import { basename, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConversationsWhole } from '../../src/reports/events-from-db';
 import { Pacer } from '../../src/reports/pacer';
 import { reportDb } from '../../src/reports/report-tables';
 import { settledOf } from '../../src/reports/settled-facts';
-import { openDatabase } from '../../src/store/database';
+import { openKeptDatabase } from './kept-database';
 
 async function main() {
-  const file = process.env.BENCH_DB;
-  const url = process.env.DATABASE_URL;
-  const schema = process.env.BENCH_PG_SCHEMA;
-  if (!file && !(url && schema)) throw new Error('set BENCH_DB, or DATABASE_URL and BENCH_PG_SCHEMA');
-  const database = await openDatabase(
-    file
-      ? { dataDir: dirname(file), file: basename(file), sqliteWriter: 'inline' }
-      : { dataDir: '/tmp', url: url!, schema: schema! },
-  );
+  const { database, name } = await openKeptDatabase();
   const days = await reportDb(database).selectFrom('report_fact_days').select('pending').execute();
   const ids = days.flatMap((d) => JSON.parse(d.pending) as string[]);
   const testAgents = ['agent-test-1', 'agent-test-2'];
-  console.log(`# pending-profile ${file ?? schema}: ${ids.length} pending conversations`);
+  console.log(`# pending-profile ${name}: ${ids.length} pending conversations`);
   for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
     const cpu = process.cpuUsage();
     const t0 = performance.now();

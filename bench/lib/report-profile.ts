@@ -22,7 +22,6 @@
  * Imports the tree it sits in, so a copy of an older tree times the older code on the same data.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, basename } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { CompiledContent } from '../../src/content/live-content';
 import { sql } from 'kysely';
@@ -31,7 +30,7 @@ import { reportDb } from '../../src/reports/report-tables';
 import { defaultRoutingConfig } from '../../src/routing/routing-config';
 import { createLogger } from '../../src/shared/log';
 import { defaultShopSettings } from '../../src/shop/settings';
-import { openDatabase } from '../../src/store/database';
+import { openKeptDatabase } from './kept-database';
 
 // The month bench/reports.ts generates (BENCH_DAYS=30) and its clock after the live calls.
 const START = Date.parse('2026-10-01T00:00:00+08:00');
@@ -74,15 +73,7 @@ const line = (label: string, r: Timed) =>
   );
 
 async function main() {
-  const file = process.env.BENCH_DB;
-  const url = process.env.DATABASE_URL;
-  const schema = process.env.BENCH_PG_SCHEMA;
-  if (!file && !(url && schema)) throw new Error('set BENCH_DB, or DATABASE_URL and BENCH_PG_SCHEMA');
-  const database = await openDatabase(
-    file
-      ? { dataDir: dirname(file), file: basename(file), sqliteWriter: 'inline' }
-      : { dataDir: '/tmp', url: url!, schema: schema! },
-  );
+  const { database, name } = await openKeptDatabase();
   const content = {
     settings: defaultShopSettings(),
     routing: defaultRoutingConfig(),
@@ -94,9 +85,7 @@ async function main() {
     log: createLogger('silent'),
     ...(SLICE_MS === undefined ? {} : { sliceMs: SLICE_MS }),
   };
-  console.log(
-    `# report-profile ${file ?? `${schema}`} — ${new Date().toISOString()}, cwd tree ${process.cwd()}`,
-  );
+  console.log(`# report-profile ${name} — ${new Date().toISOString()}, cwd tree ${process.cwd()}`);
   const figures: unknown[] = [];
 
   if (process.env.BENCH_SETTLE === '1') {
