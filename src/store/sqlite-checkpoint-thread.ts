@@ -1,16 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import type { WriterData } from './sqlite-writer';
+import type { CheckpointSettings, ThreadData } from './sqlite-writer';
 
 /**
  * Copies the WAL back into the database file, on its own connection and thread. A checkpoint
- * writes and fsyncs the database file (tens of ms on this machine, ~90 ms seen): run by SQLite's
+ * writes and fsyncs the database file (tens of ms on a slow disk, ~90 ms seen): run by SQLite's
  * automatic checkpoint it would happen inside the commit that crossed the WAL limit, and every
  * message waiting on that commit would wait for it. PASSIVE never blocks the writer: it copies
- * what no reader still needs, and the writer starts the WAL over once all of it was copied.
+ * what no reader still needs.
+ *
+ * SQLite starts the WAL over when a commit begins with all of it copied. Under steady load that
+ * never happens: the writer has always appended more by the time a copy ends, and the WAL grew
+ * without bound (1.3 GB after 80 s at 4 600 messages a second, docs/benchmarks.md §2). So once
+ * the WAL is past `restartFrames`, the writer thread finishes the job after its next commit
+ * (sqlite-writer-thread.ts): it copies the frames written meanwhile and starts the WAL over. That
+ * part needs the write lock, and SQLite waits for a lock held elsewhere in sleeps of 1, 2, 5, 10,
+ * 15 ms…: done from this thread, commits that met its lock waited ~35 ms.
  */
 const port = parentPort!;
-const { path, checkpointMs } = workerData as WriterData & { checkpointMs: number };
+const { path, everyMs, restartFrames, restartDue } = workerData as ThreadData & CheckpointSettings;
 const db = new SQLite(path);
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
@@ -18,12 +26,13 @@ const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 
 const timer = setInterval(() => {
   try {
-    checkpoint.get();
+    const { log } = checkpoint.get() as { log: number };
+    if (log >= restartFrames) Atomics.store(restartDue, 0, 1);
   } catch (e) {
     // A busy database is retried at the next tick; anything else is reported and retried too.
     port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   }
-}, checkpointMs);
+}, everyMs);
 
 port.on('message', (request: 'close') => {
   if (request !== 'close') return;

@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer';
+import type { ThreadData, WriterReply, WriterRequest } from './sqlite-writer';
 
 /**
  * The SQLite writer thread: its own connection to the database file, running each batch it is sent
  * as one transaction. It knows no tables or queries: the main thread sends compiled statements.
  */
 const port = parentPort!;
-const { path, synchronous } = workerData as WriterData;
+const { path, synchronous, restartDue } = workerData as ThreadData;
 const db = new SQLite(path);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
@@ -15,6 +15,23 @@ db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 // The checkpoint thread copies the WAL back (see sqlite-checkpoint-thread.ts), not our commits.
 db.pragma('wal_autocheckpoint = 0');
+const restart = db.prepare('PRAGMA wal_checkpoint(RESTART)');
+
+/**
+ * Once the checkpoint thread has copied a WAL past its limit: copies what was committed since and
+ * starts the WAL over (sqlite-checkpoint-thread.ts says why here). A reader still on an older
+ * snapshot would make it wait in SQLite's busy loop: with no busy timeout it gives up instead, and
+ * the next copy asks again.
+ */
+function restartWal(): void {
+  if (Atomics.exchange(restartDue, 0, 0) !== 1) return;
+  db.pragma('busy_timeout = 0');
+  try {
+    restart.get();
+  } finally {
+    db.pragma('busy_timeout = 5000');
+  }
+}
 
 const statements = new Map<number, SQLite.Statement>();
 const batchTransaction = db.transaction((batch: WriterRequest['statements']) => {
@@ -47,4 +64,10 @@ port.on('message', (request: WriterRequest | 'close') => {
     reply = { id: request.id, error: e instanceof Error ? e.message : String(e) };
   }
   port.postMessage(reply);
+  // After the answer: the batch's callers do not wait for it.
+  try {
+    restartWal();
+  } catch {
+    // Busy or failed: the WAL is copied again and restarted after the next checkpoint.
+  }
 });

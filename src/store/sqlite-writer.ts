@@ -4,13 +4,29 @@ export interface WriterData {
   path: string;
   synchronous: 'NORMAL' | 'FULL';
 }
+/** What both threads are started with. */
+export interface ThreadData extends WriterData {
+  /** 1 once the checkpoint thread has copied a WAL past the limit, until the writer restarts it. */
+  restartDue: Int32Array;
+}
+/** The WAL checkpoints' cadence and limit (tests shorten them). */
+export interface CheckpointSettings {
+  /** How often the checkpoint thread copies the WAL into the database file. */
+  everyMs: number;
+  /** A WAL of this many frames (pages) is started over by the writer thread once copied. */
+  restartFrames: number;
+}
+/**
+ * Every second; 65 536 frames is 256 MB at SQLite's 4 KB pages: at 4 600 messages a second (about
+ * 16 000 frames) a restart, which holds the writer thread ~15 ms, every ~4 s (docs/benchmarks.md §2).
+ * At everyday rates SQLite starts the WAL over by itself long before.
+ */
+const CHECKPOINTS: CheckpointSettings = { everyMs: 1000, restartFrames: 65_536 };
 /** A statement for the thread: SQL text and its parameters (a kysely `CompiledQuery` is one). */
 export interface Statement {
   readonly sql: string;
   readonly parameters: readonly unknown[];
 }
-/** How often the checkpoint thread copies the WAL into the database file. */
-const CHECKPOINT_MS = 1000;
 /**
  * A batch. `define` numbers the SQL texts the thread has not seen yet; `statements` is flat —
  * statement number, parameter count, parameters, next statement… — because cloning one array
@@ -45,8 +61,13 @@ export class SqliteWriter {
   >();
   private readonly numbered = new Map<string, number>();
   private nextId = 1;
+  /** Shared by both threads (sqlite-checkpoint-thread.ts says why the writer restarts the WAL). */
+  private readonly restartDue = new Int32Array(new SharedArrayBuffer(4));
 
-  constructor(private readonly data: WriterData) {}
+  constructor(
+    private readonly data: WriterData,
+    private readonly checkpoints: CheckpointSettings = CHECKPOINTS,
+  ) {}
 
   /**
    * Runs the statements as one transaction; resolves once it committed, with the rows the
@@ -95,7 +116,7 @@ export class SqliteWriter {
   /** Starts the thread (also done on first use): its start-up then does not delay the first reply. */
   start(): Worker {
     if (this.worker) return this.worker;
-    const worker = thread('./sqlite-writer-thread.ts', this.data);
+    const worker = thread('./sqlite-writer-thread.ts', { ...this.data, restartDue: this.restartDue });
     this.checkpointer ??= this.startCheckpointer();
     worker.on('message', (reply: WriterReply) => {
       const waiter = this.waiting.get(reply.id);
@@ -119,10 +140,11 @@ export class SqliteWriter {
   private startCheckpointer(): Worker {
     const checkpointer = thread('./sqlite-checkpoint-thread.ts', {
       ...this.data,
-      checkpointMs: CHECKPOINT_MS,
+      ...this.checkpoints,
+      restartDue: this.restartDue,
     });
     checkpointer.on('message', (m: { error: string }) =>
-      console.error(`SQLite checkpoint failed (retried in ${CHECKPOINT_MS} ms): ${m.error}`),
+      console.error(`SQLite checkpoint failed (retried in ${this.checkpoints.everyMs} ms): ${m.error}`),
     );
     checkpointer.on('error', (e) => console.error('SQLite checkpoint thread failed:', e));
     checkpointer.on('exit', () => {
@@ -131,7 +153,7 @@ export class SqliteWriter {
       this.checkpointer = undefined;
       setTimeout(() => {
         if (this.worker) this.checkpointer ??= this.startCheckpointer();
-      }, 5 * CHECKPOINT_MS).unref();
+      }, 5 * this.checkpoints.everyMs).unref();
     });
     return checkpointer;
   }

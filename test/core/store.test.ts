@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationChange, ConversationStore } from '../../src/store/conversation-store';
 import { openDatabase } from '../../src/store/database';
 import { newConversation, newCustomer } from '../../src/store/rows';
+import { SqliteWriter } from '../../src/store/sqlite-writer';
 import { freshStorage, type StorageKind, storageKinds } from '../support/storage';
 
 function change(customer: string, i: number, at: number): ConversationChange {
@@ -202,6 +203,40 @@ describe('SQLite writer thread', () => {
     }
     expect(statSync(file).size).toBeGreaterThanOrEqual(before + 200_000);
     await db.close();
+  });
+
+  it('starts the WAL over under steady writes, so that it stays near its limit', async () => {
+    const path = join(storage.dataDir, 'steady.db');
+    const setup = new SQLite(path);
+    setup.pragma('journal_mode = WAL');
+    setup.exec('create table t (x blob)');
+    setup.close();
+    const limit = 100; // frames (pages of 4 KB)
+    const writer = new SqliteWriter({ path, synchronous: 'NORMAL' }, { everyMs: 20, restartFrames: limit });
+    const insert = { sql: 'insert into t (x) values (randomblob(3000))', parameters: [] };
+    // Four batches always in flight: no commit ever begins with the WAL wholly copied, which is
+    // when SQLite would start it over by itself.
+    let commits = 0;
+    let largest = 0;
+    const until = Date.now() + 1500;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (Date.now() < until) {
+          await writer.transaction([insert]);
+          commits++;
+          if (commits % 100 === 0) largest = Math.max(largest, statSync(`${path}-wal`).size);
+        }
+      }),
+    );
+    largest = Math.max(largest, statSync(`${path}-wal`).size);
+    await writer.close();
+    // Each commit appends at least one page to the WAL: without restarts it would hold them all.
+    const appended = commits * 4096;
+    expect(appended).toBeGreaterThan(20 * limit * 4096);
+    expect(largest).toBeLessThan(appended / 4);
+    const check = new SQLite(path);
+    expect(check.prepare('select count(*) as n from t').get()).toEqual({ n: commits });
+    check.close();
   });
 
   it('keeps the process alive until close() has stopped the thread', () => {
