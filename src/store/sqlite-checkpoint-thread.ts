@@ -11,7 +11,7 @@ import type { CheckpointSettings, ThreadData } from './sqlite-writer';
  *
  * SQLite starts the WAL over when a commit begins with all of it copied. Under steady load that
  * never happens: the writer has always appended more by the time a copy ends, and the WAL grew
- * without bound (1.3 GB after 80 s at 4 600 messages a second, docs/benchmarks.md §2). So once
+ * without bound (1.9 GB after 30 s at 4 600 messages a second, bench/lib/wal-growth.ts). So once
  * the WAL is past `restartFrames`, the writer thread finishes the job after its next commit
  * (sqlite-writer-thread.ts): it copies the frames written meanwhile and starts the WAL over. That
  * part needs the write lock, and SQLite waits for a lock held elsewhere in sleeps of 1, 2, 5, 10,

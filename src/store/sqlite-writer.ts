@@ -17,9 +17,10 @@ export interface CheckpointSettings {
   restartFrames: number;
 }
 /**
- * Every second; 65 536 frames is 256 MB at SQLite's 4 KB pages: at 4 600 messages a second (about
- * 16 000 frames) a restart, which holds the writer thread ~15 ms, every ~4 s (docs/benchmarks.md §2).
- * At everyday rates SQLite starts the WAL over by itself long before.
+ * Every second; 65 536 frames is 256 MB at SQLite's 4 KB pages. At 4 600 messages a second the WAL
+ * grows ~60 MB a second (bench/lib/wal-growth.ts), so a restart, which holds up the next commit
+ * while it copies the last frames, comes every ~4 s. At everyday rates SQLite starts the WAL over
+ * by itself long before.
  */
 const CHECKPOINTS: CheckpointSettings = { everyMs: 1000, restartFrames: 65_536 };
 /** A statement for the thread: SQL text and its parameters (a kysely `CompiledQuery` is one). */
