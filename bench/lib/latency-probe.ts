@@ -89,6 +89,7 @@ for (let round = 1; round <= ROUNDS; round++) {
         fmtInt(open.serverMainCpuUs),
         delay ? `${fmt(delay.p99, 1)} / ${fmt(delay.max, 1)}` : '–',
         delay?.gc ? fmt(delay.gc.maxMs, 1) : '–',
+        delay?.commit ? `${fmt(delay.commit.p99, 1)} / ${fmt(delay.commit.max, 1)}` : '–',
         `${fmt(generator.percentile(99) / 1e6, 1)} / ${fmt(generator.max / 1e6, 1)}`,
       ]);
     } finally {
@@ -109,6 +110,7 @@ console.log(
       'main thread µs/req',
       'server loop delay p99 / max ms',
       'server GC max ms',
+      'commits p99 / max ms',
       'generator loop delay p99 / max ms',
     ],
     rows,
