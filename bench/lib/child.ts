@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { SERVER_NODE_FLAGS } from '../../src/server-flags';
 import { ROOT } from './pack';
 
 export interface LoopDelay {
@@ -25,14 +26,16 @@ export interface ServerChild {
 
 /**
  * Starts `node [execArgv] --import tsx <file>` as a separate process (its own event loop and core
- * time, as in production) and waits for the `{"port":N}` line it prints.
+ * time, as in production) and waits for the `{"port":N}` line it prints. Our server
+ * (serve-app.ts) gets the flags `npm start` gives it first (execArgv after them wins).
  */
 export function startServer(
   file: string,
   env: NodeJS.ProcessEnv,
   execArgv: string[] = [],
 ): Promise<ServerChild> {
-  const proc = spawn(process.execPath, [...execArgv, '--import', 'tsx', file], {
+  const flags = file === 'bench/lib/serve-app.ts' ? [...SERVER_NODE_FLAGS, ...execArgv] : execArgv;
+  const proc = spawn(process.execPath, [...flags, '--import', 'tsx', file], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -7,14 +7,15 @@
  *
  *   npx tsx bench/lib/latency-probe.ts
  *   env: BENCH_RATE=1385 BENCH_SECONDS=8 BENCH_ROUNDS=2 BENCH_SERVERS=app,bare,raw
- *        BENCH_NODE_ARGS="--max-semi-space-size=64" (V8 flags for the servers)
+ *        BENCH_NODE_ARGS="--max-semi-space-size=64" (V8 flags for the servers; ours starts with
+ *        src/server-flags.ts first, so BENCH_NODE_ARGS=--heap-growing-percent=0 runs it without)
  *        BENCH_PIN (Linux `taskset`; the default shares both cores, as in bench/http.ts) — so that
  *        the generator never takes the core of the server's main thread, as from another machine:
  *          main:   the server's main thread alone on CPU 0; its other threads and the generator on CPU 1
  *          server: the whole server on CPU 0 (one core for all its threads), the generator on CPU 1
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -39,6 +40,12 @@ function pin(pid: number, cpus: string, main?: string): void {
   if (main !== undefined) execFileSync('taskset', ['-p', '-c', main, String(pid)], { stdio: 'ignore' });
 }
 if (PIN) pin(process.pid, '1');
+
+/** The server's largest resident set so far (Linux `VmHWM`). */
+function peakRssMb(pid: number): string {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb === undefined ? '–' : fmtInt(Number(kb) / 1024);
+}
 const FILES: Record<string, string> = {
   app: 'bench/lib/serve-app.ts',
   bare: 'bench/lib/serve-bare.ts',
@@ -91,6 +98,7 @@ for (let round = 1; round <= ROUNDS; round++) {
         delay?.gc ? fmt(delay.gc.maxMs, 1) : '–',
         delay?.commit ? `${fmt(delay.commit.p99, 1)} / ${fmt(delay.commit.max, 1)}` : '–',
         `${fmt(generator.percentile(99) / 1e6, 1)} / ${fmt(generator.max / 1e6, 1)}`,
+        peakRssMb(server.proc.pid!),
       ]);
     } finally {
       await server.stop();
@@ -112,6 +120,7 @@ console.log(
       'server GC max ms',
       'commits p99 / max ms',
       'generator loop delay p99 / max ms',
+      'server peak RSS MB',
     ],
     rows,
   ),
