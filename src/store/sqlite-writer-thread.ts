@@ -67,7 +67,8 @@ port.on('message', (request: WriterRequest | 'close') => {
   // After the answer: the batch's callers do not wait for it.
   try {
     restartWal();
-  } catch {
-    // Busy or failed: the WAL is copied again and restarted after the next checkpoint.
+  } catch (e) {
+    // Busy (another checkpoint ran) comes back as a row, not here; the next copy asks again.
+    console.error('SQLite WAL restart failed (tried again after the next checkpoint):', e);
   }
 });
