@@ -40,7 +40,14 @@ function sync(file: string): void {
 /** Copies what it can; returns the WAL's length in frames. */
 const framesAfter = () => (checkpoint.get() as { log: number }).log;
 
+/** Ticks skipped so far waiting for the writer to restart the WAL. */
+let waited = 0;
+
 const timer = setInterval(() => {
+  // Our checkpoint running meanwhile would make the writer's RESTART give up (busy): wait for it,
+  // a few ticks at most (the writer restarts after its next commit; other connections write too).
+  if (Atomics.load(restartDue, 0) === 1 && waited++ < 5) return;
+  waited = 0;
   try {
     let log = framesAfter();
     if (log < restartFrames) return;
