@@ -8,7 +8,8 @@
  *
  * Runs, in order: BENCH_COLD_RUNS (default 2) monthly reports with no block cache (every block read
  * and decoded: a report right after a restart), the cache warm-up, BENCH_RUNS (default 5) monthly
- * reports with the blocks in memory, and with BENCH_DAY=1 one `groupBy=day`. Prints each time with
+ * reports with the blocks in memory, and with BENCH_DAY=n n `groupBy=day` (their report is checked
+ * equal to the plain monthly report's, and saved with the groups). Prints each time with
  * its read / tally split and the longest event-loop stall. The first cold report is the first report
  * of a freshly started service: it also takes the pending conversations' facts (from the store, or
  * measured from the log; printed). BENCH_SETTLE=1 first runs one settling pass in a service of its
@@ -18,13 +19,15 @@
  * with a fresh service whose warm-up starts just before its first report: the report's time, and
  * the warm-up's until both are done (nothing should be read twice). BENCH_SAVE=<file> writes the figures
  * (report and day groups) as JSON, BENCH_CHECK=<file> compares with such a file: the same figures
- * from another version of the code. BENCH_SLICE_MS as in bench/reports.ts (Infinity: no turns).
+ * from another version of the code. BENCH_COLD_DAY=1 makes the cold reports `groupBy=day` (the
+ * dashboard's report without block cache). BENCH_SLICE_MS as in bench/reports.ts (Infinity: no turns).
  * Imports the tree it sits in, so a copy of an older tree times the older code on the same data.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { CompiledContent } from '../../src/content/live-content';
 import { sql } from 'kysely';
+import { scratchBytes } from '../../src/reporting/scratch';
 import { ReportService, type Summary } from '../../src/reports/report-service';
 import { reportDb } from '../../src/reports/report-tables';
 import { defaultRoutingConfig } from '../../src/routing/routing-config';
@@ -69,7 +72,8 @@ async function timed(fn: () => Promise<Summary>): Promise<Timed> {
 const line = (label: string, r: Timed) =>
   console.log(
     `${label}: ${r.ms.toFixed(0)} ms, CPU ${r.cpu.toFixed(0)} ms (read ${r.value.timing.loadMs} ms, tally ${r.value.timing.computeMs} ms), ` +
-      `longest stall ${r.stall.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
+      `longest stall ${r.stall.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, ` +
+      `scratch ${(scratchBytes().pooled / 2 ** 20).toFixed(0)} MB kept, ${(scratchBytes().fresh / 2 ** 20).toFixed(0)} MB new so far`,
   );
 
 async function main() {
@@ -121,7 +125,9 @@ async function main() {
   const colds: number[] = [];
   const coldCpu: number[] = [];
   for (let i = 0; i < COLD_RUNS; i++) {
-    const r = await timed(() => cold.summary(month));
+    const r = await timed(() =>
+      cold.summary(process.env.BENCH_COLD_DAY === '1' ? { ...month, groupBy: 'day' } : month),
+    );
     line(`cold ${i + 1}`, r);
     colds.push(r.ms);
     coldCpu.push(r.cpu);
@@ -150,10 +156,17 @@ async function main() {
     warmCpu.push(r.cpu);
     if (i === 0) figures.push(r.value.report);
   }
-  if (process.env.BENCH_DAY === '1') {
+  const dayRuns = Number(process.env.BENCH_DAY ?? 0);
+  const days: number[] = [];
+  for (let i = 0; i < dayRuns; i++) {
     const r = await timed(() => service.summary({ ...month, groupBy: 'day' }));
-    line('warm groupBy=day', r);
+    line(`warm groupBy=day${dayRuns > 1 ? ` ${i + 1}` : ''}`, r);
+    days.push(r.ms);
+    if (i > 0) continue;
     figures.push(r.value.groups);
+    figures.push(r.value.report);
+    if (RUNS > 0 && JSON.stringify(r.value.report) !== JSON.stringify(figures[COLD_RUNS > 0 ? 1 : 0]))
+      console.log('MISMATCH: the groupBy=day report differs from the monthly report');
   }
   if (process.env.BENCH_DURING_WARM === '1') {
     const fresh = new ReportService(deps);
@@ -173,11 +186,12 @@ async function main() {
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]?.toFixed(0);
   console.log(
-    `median: cold ${med(colds)} ms (CPU ${med(coldCpu)} ms), warm ${med(warms)} ms (CPU ${med(warmCpu)} ms)`,
+    `median: cold ${med(colds)} ms (CPU ${med(coldCpu)} ms), warm ${med(warms)} ms (CPU ${med(warmCpu)} ms)` +
+      (days.length > 0 ? `, groupBy=day ${med(days)} ms` : ''),
   );
 
   const json = JSON.stringify(figures);
-  if (figures.length > 1 && JSON.stringify(figures[0]) !== JSON.stringify(figures[1]))
+  if (COLD_RUNS > 0 && RUNS > 0 && JSON.stringify(figures[0]) !== JSON.stringify(figures[1]))
     console.log('MISMATCH: cold and warm reports differ');
   if (process.env.BENCH_SAVE) writeFileSync(process.env.BENCH_SAVE, json);
   if (process.env.BENCH_CHECK) {

@@ -92,6 +92,22 @@ export class AgentTally {
       addAssignment(this.agent(a.agentId), a.assignedAt, a.reactedAt ?? Number.NaN);
   }
 
+  /** Adds another tally's counters, agent by agent (report-by-day.ts; the same test agents). */
+  absorb(other: AgentTally): void {
+    for (const [agentId, theirs] of other.agents) {
+      const a = this.agent(agentId)!;
+      a.chatsServed += theirs.chatsServed;
+      a.assistedChats += theirs.assistedChats;
+      a.messages += theirs.messages;
+      a.firstResponseMs.append(theirs.firstResponseMs.values());
+      a.reactionMs.append(theirs.reactionMs.values());
+      a.unreacted += theirs.unreacted;
+      a.transfersIn += theirs.transfersIn;
+      a.transfersOut += theirs.transfersOut;
+      a.overdue += theirs.overdue;
+    }
+  }
+
   /** Gives the durations' memory back (scratch.ts), once the figures are taken. */
   release(): void {
     for (const a of this.agents.values()) {

@@ -61,6 +61,21 @@ export class AverageResponseTally {
     return agent;
   }
 
+  /**
+   * Adds another tally's rounds (report-by-day.ts). The sums stay exact for whole milliseconds, as the
+   * log's instants are, so the mean does not depend on how the rounds were split.
+   */
+  absorb(other: AverageResponseTally): void {
+    this.sumMs += other.sumMs;
+    this.count += other.count;
+    this.unanswered += other.unanswered;
+    for (const [agentId, sums] of other.byAgent) {
+      const mine = this.sumsOf(agentId);
+      mine.sumMs += sums.sumMs;
+      mine.count += sums.count;
+    }
+  }
+
   /** Replies counted, their mean in seconds, and rounds no agent answered (not in the mean). */
   overall(): { replies: number; averageResponseSeconds: number | null; unansweredRounds: number } {
     return {

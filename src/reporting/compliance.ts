@@ -81,6 +81,18 @@ export class ComplianceTally {
     if (slot) addReplyTo(slot, gapMs);
   }
 
+  /** Adds another tally's counters, tier by tier (report-by-day.ts; the same tiers). */
+  absorb(other: ComplianceTally): void {
+    for (const [tier, theirs] of other.slots) {
+      const slot = this.slots.get(tier)!;
+      slot.first.total += theirs.first.total;
+      slot.first.within += theirs.first.within;
+      slot.replies.total += theirs.replies.total;
+      slot.replies.within += theirs.replies.within;
+      slot.firstMs.append(theirs.firstMs.values());
+    }
+  }
+
   /** Gives the durations' memory back (scratch.ts), once the figures are taken. */
   release(): void {
     for (const slot of this.slots.values()) slot.firstMs.release();

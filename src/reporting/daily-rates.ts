@@ -100,6 +100,27 @@ export class DailyRateTally {
     customers.set(customer, (customers.get(customer) ?? 0) | flags);
   }
 
+  /**
+   * Adds another tally's customer-days (report-by-day.ts; the same window, limit and customer
+   * numbering). A day the other kept as bytes is copied as a whole when this has no such day yet
+   * and room for it: the days of a period's day tallies are each one tally's.
+   */
+  absorb(other: DailyRateTally): void {
+    for (const [day, bytes] of other.dense) {
+      const fits = bytes.length === this.keySpace && (this.dense.size + 1) * this.keySpace <= DENSE_BYTES;
+      if (fits && !this.dense.has(day) && !this.days.has(day)) {
+        const copy = new Uint8Array(takeBuffer(this.keySpace), 0, this.keySpace);
+        copy.set(bytes);
+        this.dense.set(day, copy);
+      } else {
+        for (let customer = 0; customer < bytes.length; customer++)
+          if (bytes[customer] !== 0) this.merge(day, customer, bytes[customer]!);
+      }
+    }
+    for (const [day, customers] of other.days)
+      for (const [customer, flags] of customers) this.merge(day, customer, flags);
+  }
+
   /** Gives the days' memory back (scratch.ts), once the figures are taken. */
   release(): void {
     for (const bytes of this.dense.values()) giveBuffer(bytes.buffer as ArrayBuffer);

@@ -138,6 +138,17 @@ export class FirstResponseTally {
     }
   }
 
+  /** Adds another tally's conversations (report-by-day.ts: a period's figures from its days'). */
+  absorb(other: FirstResponseTally): void {
+    this.anyMs.append(other.anyMs.values());
+    this.humanMs.append(other.humanMs.values());
+    this.fromHandoffMs.append(other.fromHandoffMs.values());
+    this.unansweredAny += other.unansweredAny;
+    this.unansweredHuman += other.unansweredHuman;
+    this.unansweredAfterHandoff += other.unansweredAfterHandoff;
+    this.resolvedByBot += other.resolvedByBot;
+  }
+
   /** Gives the durations' memory back (scratch.ts), once the figures are taken. */
   release(): void {
     this.anyMs.release();

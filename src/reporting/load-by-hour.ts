@@ -80,6 +80,34 @@ export class HourLoadTally {
     if (!Number.isNaN(firstHumanAt)) this.humanMs[h]!.push(firstHumanAt - startAt);
   }
 
+  /** Adds another tally's arrivals (report-by-day.ts: a period's figures from its days'). */
+  absorb(other: HourLoadTally): void {
+    for (let h = 0; h < 24; h++) {
+      this.arrivals[h]! += other.arrivals[h]!;
+      this.humanArrivals[h]! += other.humanArrivals[h]!;
+      this.anyMs[h]!.append(other.anyMs[h]!.values());
+      this.humanMs[h]!.append(other.humanMs[h]!.values());
+    }
+    if (other.firstDay < this.firstDay) this.firstDay = other.firstDay;
+    if (other.lastDay > this.lastDay) this.lastDay = other.lastDay;
+    const near = other.dayHours;
+    if (near !== null)
+      for (let x = 0; x < near.length; x++)
+        if (near[x] !== 0) this.addDayHour(other.dayHoursBase + x, near[x]!);
+    for (const [key, count] of other.farDayHours) this.addDayHour(key, count);
+  }
+
+  /** Human arrivals of one day × 24 + hour, kept as `addArrivalAt` keeps them. */
+  private addDayHour(key: number, count: number): void {
+    if (this.dayHours === null) {
+      this.dayHours = new Int32Array(2 * NEAR_DAYS * 24);
+      this.dayHoursBase = (Math.floor(key / 24) - NEAR_DAYS) * 24;
+    }
+    const x = key - this.dayHoursBase;
+    if (x >= 0 && x < this.dayHours.length) this.dayHours[x]! += count;
+    else this.farDayHours.set(key, (this.farDayHours.get(key) ?? 0) + count);
+  }
+
   /** Calendar days from the first to the last conversation start, inclusive (quiet days count). */
   observedDays(): number {
     return this.lastDay >= this.firstDay ? this.lastDay - this.firstDay + 1 : 0;

@@ -46,6 +46,12 @@ export class RoundReplyRateTally {
     for (let i = 0; i < this.thresholdsMs.length; i++) if (wait <= this.thresholdsMs[i]!) this.within[i]!++;
   }
 
+  /** Adds another tally's rounds (report-by-day.ts; the same thresholds). */
+  absorb(other: RoundReplyRateTally): void {
+    this.rounds += other.rounds;
+    for (let i = 0; i < this.within.length; i++) this.within[i]! += other.within[i]!;
+  }
+
   figures(): RoundReplyRate[] {
     return this.thresholdsSeconds.map((thresholdSeconds, i) => ({
       thresholdSeconds,

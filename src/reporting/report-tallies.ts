@@ -83,6 +83,31 @@ export class ReportTallies {
     return this.options.defaultTier;
   }
 
+  /**
+   * Adds the figures another tally collected under the same options over another part of the
+   * period (report-by-day.ts: a period's figures are its days' merged). Every figure is a count, an
+   * exact sum or a summary of a multiset of durations, so it does not matter which tally saw what.
+   * Not the input counts: a conversation with messages on two days is in both days' tallies, and
+   * the merged report counts it once (`ColumnTally.addInput`).
+   */
+  absorb(other: ReportTallies): void {
+    if (this.released || other.released) throw new Error('report tallies: the figures were already taken');
+    this.firstResponses.absorb(other.firstResponses);
+    this.averages.absorb(other.averages);
+    this.compliance.absorb(other.compliance);
+    this.roundRates.absorb(other.roundRates);
+    this.daily.absorb(other.daily);
+    this.hours.absorb(other.hours);
+    this.agents.absorb(other.agents);
+    this.reactionMs.append(other.reactionMs.values());
+    this.handleMs.append(other.handleMs.values());
+    this.conversations += other.conversations;
+    this.awaitingHuman += other.awaitingHuman;
+    this.unreacted += other.unreacted;
+    this.transfers += other.transfers;
+    this.overdue += other.overdue;
+  }
+
   private released = false;
 
   /**

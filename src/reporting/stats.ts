@@ -31,6 +31,19 @@ export class Durations {
     this.data = bigger;
   }
 
+  /** Another list's durations after these (merging tallies: no summary depends on the order). */
+  append(values: Float64Array): void {
+    const length = this.length + values.length;
+    if (length > this.data.length) {
+      const bigger = Durations.buffer(Math.max(16, this.data.length * 2, length));
+      bigger.set(this.values());
+      giveBuffer(this.data.buffer as ArrayBuffer);
+      this.data = bigger;
+    }
+    this.data.set(values, this.length);
+    this.length = length;
+  }
+
   /** The durations so far, in the order pushed until a summary reorders them (a view: valid until the next push). */
   values(): Float64Array {
     return this.data.subarray(0, this.length);

@@ -153,20 +153,12 @@ export class ColumnTally {
   /** Tallies rows `[fromRow, toRow)` of a part: positions in its row list, or rows when it has none. */
   add(part: ColumnPart, fromRow: number, toRow: number): void {
     const t = this.tallies;
-    const { counts, compliance } = t;
+    const compliance = t.compliance;
     const c = part.columns;
     const rows = part.rows;
     for (let k = fromRow; k < toRow; k++) {
       const i = rows === null ? k : rows[k]!;
-      counts.events += c.events[i]!;
-      counts.duplicateEvents += c.duplicateEvents[i]!;
-      counts.testAgentEvents += c.testAgentEvents[i]!;
-      const status = c.status[i]!;
-      if (status === 1) counts.spamConversations++;
-      else if (status === 2) counts.testConversations++;
-      else if (status === 3) counts.conversationsWithoutCustomerMessage++;
-      if (status !== 0) continue;
-      counts.conversations++;
+      if (!this.countInput(c, i)) continue;
       const tierRef = this.tierRef(c.tier[i]!);
       // Unknown tiers are counted conversation by conversation (`tierOf`), then count as the default.
       const tier = tierRef.known ? tierRef.slot : compliance.slot(t.tierOf(tierRef.name));
@@ -180,6 +172,37 @@ export class ColumnTally {
       this.addRounds(c, i, tier);
       this.addMessages(c, i);
     }
+  }
+
+  /**
+   * Only the input counts of rows `[fromRow, toRow)` (events, exclusions, unknown tiers), as `add`
+   * counts them: for a report whose figures are other tallies' merged (report-by-day.ts), which count
+   * a conversation once per day it has messages on.
+   */
+  addInput(part: ColumnPart, fromRow: number, toRow: number): void {
+    const c = part.columns;
+    const rows = part.rows;
+    for (let k = fromRow; k < toRow; k++) {
+      const i = rows === null ? k : rows[k]!;
+      if (!this.countInput(c, i)) continue;
+      const tierRef = this.tierRef(c.tier[i]!);
+      if (!tierRef.known) this.tallies.tierOf(tierRef.name);
+    }
+  }
+
+  /** A row's input counts; true when it is measured (the only rows with figures). */
+  private countInput(c: FactColumns, i: number): boolean {
+    const counts = this.tallies.counts;
+    counts.events += c.events[i]!;
+    counts.duplicateEvents += c.duplicateEvents[i]!;
+    counts.testAgentEvents += c.testAgentEvents[i]!;
+    const status = c.status[i]!;
+    if (status === 1) counts.spamConversations++;
+    else if (status === 2) counts.testConversations++;
+    else if (status === 3) counts.conversationsWithoutCustomerMessage++;
+    if (status !== 0) return false;
+    counts.conversations++;
+    return true;
   }
 
   // The pieces of a row below are separate functions on purpose: each is optimised with its own

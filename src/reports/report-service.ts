@@ -14,6 +14,13 @@ import {
   rowHasCustomerMessageIn,
   StringIds,
 } from '../reporting/fact-columns';
+import {
+  daysOfPeriod,
+  type PeriodDay,
+  rowsByDaySteps,
+  tallyColumnsByDaySteps,
+} from '../reporting/report-by-day';
+import type { Steps } from '../reporting/steps';
 import { tallyColumnsSteps } from '../reporting/tally-columns';
 import { prepareConversationsSteps } from '../reporting/conversations';
 import { csvCell } from '../reporting/format-csv';
@@ -471,26 +478,22 @@ export class ReportService {
     presence?: AgentOnlineInterval[],
   ): Promise<Report> {
     const testAgents = [...c.testAgentIds].sort();
-    try {
-      const objects = parts.every((p) => this.sources.has(p.columns));
-      if (objects) {
-        const conversations: ConversationFacts[] = [];
-        for (const p of parts) {
-          const list = this.sources.get(p.columns)!;
-          if (p.rows === null) for (const s of list) conversations.push(s.facts);
-          else for (const i of p.rows) conversations.push(list[i]!.facts);
-          await pacer.pace();
-        }
-        return await pacer.run(tallyFactsSteps({ conversations, testAgents }, options, presence));
+    if (this.fromObjects(parts)) {
+      const conversations: ConversationFacts[] = [];
+      for (const p of parts) {
+        const list = this.sources.get(p.columns)!;
+        if (p.rows === null) for (const s of list) conversations.push(s.facts);
+        else for (const i of p.rows) conversations.push(list[i]!.facts);
+        await pacer.pace();
       }
-      return await pacer.run(tallyColumnsSteps(parts, c.ids, testAgents, options, presence));
-    } catch (e) {
-      if (e instanceof ReportError) {
-        const field = e.option === 'timeZone' ? 'tz' : (e.option ?? 'query');
-        throw fieldError(field, e.message);
-      }
-      throw e;
+      return engine(pacer, tallyFactsSteps({ conversations, testAgents }, options, presence));
     }
+    return engine(pacer, tallyColumnsSteps(parts, c.ids, testAgents, options, presence));
+  }
+
+  /** Parts of a report from the log alone: tallied from their objects by the original engine. */
+  private fromObjects(parts: readonly ColumnPart[]): boolean {
+    return parts.every((p) => this.sources.has(p.columns));
   }
 
   private options(
@@ -509,14 +512,14 @@ export class ReportService {
   /**
    * Runs the last day's summary and drops it, once after a start: the first monthly report then
    * runs the tally's code compiled, not interpreted (a first report's tally took 1.5–1.9× as long
-   * as the next one's on the same blocks; docs/benchmarks.md §7).
+   * as the next one's on the same blocks; docs/benchmarks.md §7). Plain and grouped by day (the
+   * dashboard's), whose merging code is its own (report-by-day.ts).
    */
   async warmCode(): Promise<void> {
     const now = this.deps.clock();
-    await this.summary({
-      from: new Date(now - 86_400_000).toISOString(),
-      to: new Date(now).toISOString(),
-    });
+    const lastDay = { from: new Date(now - 86_400_000).toISOString(), to: new Date(now).toISOString() };
+    await this.summary(lastDay);
+    await this.summary({ ...lastDay, groupBy: 'day' });
   }
 
   async summary(rawQuery: unknown): Promise<Summary> {
@@ -524,13 +527,15 @@ export class ReportService {
     const c = await this.collectFacts(rawQuery, pacer);
     const q = c.query;
     const started = performance.now();
-    const report = await this.tally(c, c.parts, this.options(c), pacer, c.presence);
+    let report: Report;
+    let groups: SummaryGroup[] | null = null;
+    if (q.groupBy === 'day') ({ report, groups } = await this.byDay(c, pacer));
+    else report = await this.tally(c, c.parts, this.options(c), pacer, c.presence);
     const presenceSince = await this.presenceLoggedSince();
     withheldOnlineFigures(report, c.agents, q.from, presenceSince);
     let conversion: ConversionFigures | null = null;
     if (await this.hasOrders()) conversion = await this.conversion(c, pacer);
 
-    let groups: SummaryGroup[] | null = null;
     if (q.groupBy === 'agent') {
       groups = report.agents.map((a) => ({
         key: a.agentId,
@@ -538,8 +543,6 @@ export class ReportService {
         figures: a,
         conversion: conversion?.agents.find((x) => x.agentId === a.agentId) ?? null,
       }));
-    } else if (q.groupBy === 'day') {
-      groups = await this.byDay(c, pacer);
     } else if (q.groupBy === 'tier' || q.groupBy === 'channel') {
       const { tiers, defaultTier } = this.tierOptions();
       const names = c.ids.names;
@@ -610,48 +613,35 @@ export class ReportService {
     };
   }
 
-  /** One tally per local day: each day's figures exactly as a report for that day alone. */
-  private async byDay(c: CollectedFacts, pacer: Pacer): Promise<SummaryGroup[]> {
-    const q = c.query;
-    const zone = createZoneClock(q.timeZone);
-    const firstDay = zone.local(q.from).day;
-    const lastDay = zone.local(q.to - 1).day;
-    const buckets: Map<FactColumns, number[]>[] = Array.from(
-      { length: lastDay - firstDay + 1 },
-      () => new Map(),
-    );
-    await forEachRow(c.parts, pacer, (columns, i) => {
-      let previous: number | undefined;
-      for (let k = columns.customerAtStart[i]!, end = columns.customerAtStart[i + 1]!; k < end; k++) {
-        const at = columns.customerAt[k]!;
-        if (at < q.from || at >= q.to) continue;
-        // Ascending times: a day repeats only right after itself.
-        const d = zone.local(at).day;
-        if (d === previous) continue;
-        previous = d;
-        const bucket = buckets[d - firstDay];
-        if (!bucket) continue;
-        let rows = bucket.get(columns);
-        if (!rows) {
-          rows = [];
-          bucket.set(columns, rows);
-        }
-        rows.push(i);
-      }
+  /**
+   * The period's report and one group per local day, each day's figures exactly a report for that
+   * day alone: from settled facts in one tally (report-by-day.ts: each conversation's work done
+   * once, the period's figures merged from the days'); from the log alone (the reference) the
+   * period's tally and then one tally per day, as the engine was always run.
+   */
+  private async byDay(c: CollectedFacts, pacer: Pacer): Promise<{ report: Report; groups: SummaryGroup[] }> {
+    const group = (day: PeriodDay, report: Report): SummaryGroup => ({
+      key: day.date,
+      from: new Date(day.from).toISOString(),
+      to: new Date(day.to).toISOString(),
+      ...slim(report),
     });
-    const groups: SummaryGroup[] = [];
-    for (const [i, byBlock] of buckets.entries()) {
-      const label = zone.dateLabel(firstDay + i);
-      const from = Math.max(q.from, zone.instantOf(label));
-      const to = Math.min(q.to, zone.instantOf(zone.dateLabel(firstDay + i + 1)));
-      groups.push({
-        key: label,
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        ...slim(await this.tally(c, partsOf(byBlock), this.options(c, { from, to }), pacer)),
-      });
+    if (!this.fromObjects(c.parts)) {
+      const testAgents = [...c.testAgentIds].sort();
+      const r = await engine(
+        pacer,
+        tallyColumnsByDaySteps(c.parts, c.ids, testAgents, this.options(c), c.presence),
+      );
+      return { report: r.report, groups: r.days.map((d) => group(d, d.report)) };
     }
-    return groups;
+    const report = await this.tally(c, c.parts, this.options(c), pacer, c.presence);
+    const zone = createZoneClock(c.query.timeZone);
+    const days = daysOfPeriod(c.query.from, c.query.to, zone);
+    const rowsOfDay = await pacer.run(rowsByDaySteps(c.parts, days, zone));
+    const groups: SummaryGroup[] = [];
+    for (const [d, day] of days.entries())
+      groups.push(group(day, await this.tally(c, rowsOfDay[d]!, this.options(c, day), pacer)));
+    return { report, groups };
   }
 
   private async presenceLoggedSince(): Promise<number | null> {
@@ -937,7 +927,8 @@ export const SUMMARY_CSV_COLUMNS = [
   'conversionRate',
 ] as const;
 
-function slim(r: Report): SlimReport {
+/** What a day, tier or channel group keeps of its report. */
+export function slim(r: Report): SlimReport {
   return {
     overall: r.overall,
     tiers: r.tiers,
@@ -976,6 +967,19 @@ export function withheldOnlineFigures(
 const DAY_MS = 86_400_000;
 /** Conversations measured for a report, turned into columns a block at a time (tens of ms per 4 000 on a busy heap). */
 const FRESH_BLOCK = 1000;
+
+/** Runs engine steps with the pacer's turns; the engine's option errors become 400s naming the field. */
+async function engine<T>(pacer: Pacer, steps: Steps<T>): Promise<T> {
+  try {
+    return await pacer.run(steps);
+  } catch (e) {
+    if (e instanceof ReportError) {
+      const field = e.option === 'timeZone' ? 'tz' : (e.option ?? 'query');
+      throw fieldError(field, e.message);
+    }
+    throw e;
+  }
+}
 
 function fieldError(path: string, message: string): HttpError {
   return new HttpError(400, 'invalid_request', `${path}: ${message}`, [{ path, message }]);
