@@ -3,7 +3,8 @@
  * on a fresh SQLite file takes the evenly spaced open loop at BENCH_RATE for BENCH_SECONDS; every
  * second this prints the size of `firstreply.db-wal` and its largest size so far. A WAL that only
  * grows means SQLite never starts it over (src/store/sqlite-checkpoint-thread.ts says when that
- * happens). Imports nothing from src/, so a copy of an older tree measures the older code:
+ * happens). It starts the server of the tree it sits in, so a copy in an older tree measures the
+ * older code:
  *
  *   npx tsx bench/lib/wal-growth.ts
  *   (cd <older tree> && npx tsx bench/lib/wal-growth.ts)
